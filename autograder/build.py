@@ -1,0 +1,286 @@
+"""Build nbgrader source notebooks from the lesson authoring files.
+
+A lesson is written once, as a jupytext "percent" script
+``solutions/notebooks/<assignment>.py`` (open it in JupyterLab as a notebook,
+diff it as text).  Cell headers carry what nbgrader needs:
+
+``# %% [markdown]``                 explanation, copied as is
+``# %%``                            ordinary code (plots, demos), copied as is
+``# %% locked=true``                read-only code (imports, data set-up)
+``# %% given="sigmoid add_bias"``    read-only code: these definitions, copied from ``solutions/``
+``# %% solution="sigmoid"``         the student's cell: signature and docstring from ``solutions/``,
+                                    the body between ``### BEGIN/END SOLUTION``
+``# %% test="sigmoid" points=1``     visible test cell (all or nothing)
+``# %% hidden="sigmoid" points=2``   hidden test cell; ``ag.baked("sigmoid")`` in it becomes
+                                    the baked cases, ``ag.trusted("sigmoid add_bias")`` the reference
+                                    definitions of those names (and what they use) for
+                                    ``check_cases(..., trusted=...)``; its last line is
+                                    ``ag.score(..., points=2)``
+``# %% cases="sigmoid"``            build-time only: calls ``case(*args, **kwargs)`` (expected value =
+                                    the reference's output) and ``mistake("words", fn)`` (a known
+                                    mistake, named in feedback when a student's output equals fn's)
+
+Solution and given cells are cut from the reference module, so the notebook
+and ``solutions/`` cannot drift apart: the module is the one source of truth.
+"""
+import ast
+import importlib
+import inspect
+import json
+import re
+import warnings
+from pathlib import Path
+
+import jupytext
+import nbformat
+import numpy as np
+
+from autograder.packing import pack
+
+BAKED = re.compile(r"""ag\.baked\(\s*["'](\w+)["']\s*\)""")
+TRUSTED = re.compile(r"""ag\.trusted\(\s*["']([\w ]+)["']\s*\)""")
+HIDDEN_NOTE = "# Hidden tests for `{name}` run when your notebook is graded ({points:g} points)."
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+class BuildError(Exception):
+    """The authoring file is inconsistent with ``solutions/``."""
+
+
+# ------------------------------------------------------------ reference code
+
+def _definition_node(module, name):
+    tree = ast.parse(inspect.getsource(module))
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            return node, inspect.getsource(module)
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return node, inspect.getsource(module)
+    return None, None
+
+
+def _home(lesson_module, name):
+    """The module whose source defines ``name`` (it may be imported into the lesson)."""
+    if hasattr(lesson_module, name):
+        obj = getattr(lesson_module, name)
+        home = getattr(obj, "__module__", None)
+        if inspect.isfunction(obj) and home:
+            return importlib.import_module(home)
+        return lesson_module
+    raise BuildError(f"{lesson_module.__name__} defines no {name!r}")
+
+
+def definition_source(lesson_module, name, solution):
+    """Source of ``name``'s definition; with ``solution`` the body is wrapped in markers."""
+    module = _home(lesson_module, name)
+    node, text = _definition_node(module, name)
+    if node is None:
+        raise BuildError(f"no top-level definition of {name!r} in {module.__name__}")
+    lines = text.splitlines()
+    start = (node.decorator_list[0].lineno if getattr(node, "decorator_list", None) else node.lineno) - 1
+    chunk = lines[start:node.end_lineno]
+    if not solution:
+        return "\n".join(chunk)
+    if isinstance(node, ast.Assign):
+        return "\n".join(["### BEGIN SOLUTION", *chunk, "### END SOLUTION"])
+    body = node.body
+    has_doc = isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+        and isinstance(body[0].value.value, str)
+    first = body[1] if has_doc else body[0]
+    if has_doc and len(body) == 1:
+        raise BuildError(f"{name} has no body after its docstring")
+    indent = " " * first.col_offset
+    split = first.lineno - 1 - start
+    return "\n".join([*chunk[:split], f"{indent}### BEGIN SOLUTION", *chunk[split:],
+                      f"{indent}### END SOLUTION"])
+
+
+def _dependencies(lesson_module, name, seen):
+    """``name`` and every solutions-defined name it uses, dependencies first."""
+    if name in seen:
+        return []
+    seen.add(name)
+    module = _home(lesson_module, name)
+    node, _ = _definition_node(module, name)
+    if node is None:
+        raise BuildError(f"no top-level definition of {name!r} in {module.__name__}")
+    order = []
+    for used in sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id != name}):
+        obj = getattr(module, used, None)
+        if obj is not None and getattr(inspect.getmodule(obj) or module, "__name__", "").startswith("solutions") \
+                and _definition_node(_home(module, used), used)[0] is not None:
+            order += _dependencies(module, used, seen)
+    return order + [(module, name)]
+
+
+def trusted_source(lesson_module, names):
+    """Reference definitions of ``names`` and what they use, as one source text."""
+    seen, parts = set(), []
+    for n in names:
+        parts += [definition_source(m, dep, solution=False) for m, dep in _dependencies(lesson_module, n, seen)]
+    return "\n\n\n".join(parts)
+
+
+# ------------------------------------------------------------ baked cases
+
+class _Cases:
+    """Namespace helpers for ``cases=`` cells: ``case(...)`` and ``mistake(...)``."""
+
+    def __init__(self, reference):
+        self.reference = reference
+        self.cases = []
+        self.mistakes = []
+
+    def case(self, *args, _label="", **kwargs):
+        expected = self.reference(*args, **kwargs)
+        self.cases.append({"args": list(args), "kwargs": kwargs, "expected": expected,
+                           **({"label": _label} if _label else {})})
+
+    def mistake(self, words, fn):
+        self.mistakes.append((words, fn))
+
+    def baked(self):
+        from autograder.compare import compare
+        out = []
+        for c in self.cases:
+            variants = {}
+            for words, fn in self.mistakes:
+                try:
+                    with warnings.catch_warnings(), np.errstate(all="ignore"):
+                        warnings.simplefilter("ignore")
+                        value = fn(*c["args"], **c["kwargs"])
+                except Exception:  # noqa: BLE001 - a mistake may simply crash on some inputs
+                    continue
+                # A mistake that gives the right answer on this case names nothing.
+                if compare(value, c["expected"]) is not None:
+                    variants[words] = value
+            out.append({**c, "variants": variants})
+        return out
+
+
+# ------------------------------------------------------------ cells
+
+def _meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked,
+            "schema_version": 3, "solution": solution, "task": False}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _code(source, grade_id, **kw):
+    cell = nbformat.v4.new_code_cell(source, metadata=_meta(grade_id, **kw))
+    cell.id = grade_id
+    return cell
+
+
+def _score_points(src):
+    """The ``points=`` of the cell's final ``ag.score(...)`` expression, else None.
+
+    nbgrader reads the value of a test cell's last expression as its partial
+    credit, so that expression must be the score and nothing else.
+    """
+    body = ast.parse(src).body if src.strip() else []
+    last = body[-1] if body else None
+    if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+            and isinstance(last.value.func, ast.Attribute) and last.value.func.attr == "score"):
+        return None
+    for kw in last.value.keywords:
+        if kw.arg == "points" and isinstance(kw.value, ast.Constant):
+            return float(kw.value.value)
+    return None
+
+
+def _names(value):
+    return str(value).split()
+
+
+def build_notebook(authoring_path, module_name):
+    """Return the nbgrader source notebook (NotebookNode) for one lesson."""
+    module = importlib.import_module(module_name)
+    text = Path(authoring_path).read_text()
+    nb_in = jupytext.reads(text, fmt="py:percent")
+    reference_ns = {k: v for k, v in vars(module).items() if not k.startswith("__")}
+    cases = {}
+    cells = []
+    seen_ids = set()
+
+    def unique(grade_id):
+        if grade_id in seen_ids:
+            raise BuildError(f"{authoring_path}: duplicate cell id {grade_id!r}")
+        seen_ids.add(grade_id)
+        return grade_id
+
+    for k, cell in enumerate(nb_in.cells):
+        meta = dict(cell.metadata)
+        src = cell.source.strip("\n")
+        if cell.cell_type == "markdown":
+            md = nbformat.v4.new_markdown_cell(src)
+            md.id = unique(f"md-{k:03d}")
+            cells.append(md)
+        elif "cases" in meta:
+            name = meta["cases"]
+            if not hasattr(module, name):
+                raise BuildError(f"cases for unknown reference {name!r}")
+            helper = cases.setdefault(name, _Cases(getattr(module, name)))
+            ns = {"np": np, **reference_ns, "case": helper.case, "mistake": helper.mistake}
+            exec(compile(src, f"{authoring_path}:cases={name}", "exec"), ns)  # noqa: S102 - our own file
+        elif "solution" in meta:
+            names = _names(meta["solution"])
+            if src:
+                raise BuildError(f"solution cell {names} must be empty: its code comes from {module_name}")
+            code = "\n\n\n".join(definition_source(module, n, solution=True) for n in names)
+            cells.append(_code(code, unique("_".join(names)), solution=True))
+        elif "given" in meta:
+            names = _names(meta["given"])
+            code = "\n\n\n".join(definition_source(module, n, solution=False) for n in names)
+            if src:
+                code = src + "\n\n\n" + code
+            cells.append(_code(code, unique("given_" + "_".join(names)), locked=True))
+        elif "test" in meta:
+            cells.append(_code(src, unique(f"test_{meta['test']}"), grade=True, locked=True,
+                               points=meta.get("points", 1)))
+        elif "hidden" in meta:
+            name, points = meta["hidden"], meta.get("points", 1)
+            if _score_points(src) != float(points):
+                raise BuildError(f"hidden cell {name}: its last statement must be ag.score(..., points={points})")
+
+            def bake(match):
+                key = match.group(1)
+                if key not in cases:
+                    raise BuildError(f"hidden cell {name} uses ag.baked({key!r}) but no cases={key!r} cell")
+                return f'ag.unpack("{pack(cases[key].baked())}")'
+            def trust(match):
+                names = match.group(1).split()
+                return f'ag.load_trusted("{pack(trusted_source(module, names))}", {names!r})'
+            body = TRUSTED.sub(trust, BAKED.sub(bake, src))
+            code = "\n".join([HIDDEN_NOTE.format(name=name, points=points),
+                              "### BEGIN HIDDEN TESTS", body, "### END HIDDEN TESTS"])
+            cells.append(_code(code, unique(f"hidden_{name}"), grade=True, locked=True, points=points))
+        elif meta.get("locked"):
+            cells.append(_code(src, unique(f"locked-{k:03d}"), locked=True))
+        else:
+            plain = nbformat.v4.new_code_cell(src)
+            plain.id = unique(f"code-{k:03d}")
+            cells.append(plain)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    return nb
+
+
+def total_points(nb):
+    return sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade"))
+
+
+def write_notebook(nb, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(nb) + "\n")
+    return path
+
+
+def notebook_json(nb):
+    """Canonical text of a notebook, for staleness comparisons."""
+    return json.dumps(json.loads(nbformat.writes(nb)), sort_keys=True, indent=1)

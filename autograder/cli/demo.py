@@ -1,0 +1,57 @@
+"""``nnlab demo``: the whole course in one command, for a newcomer.
+
+Releases every ready lesson, creates a small class in ``demo/submitted/`` —
+one student who submits the reference, one who submits the untouched
+release, and four who make realistic mistakes (taken from the mutant
+catalogues in ``tests/mutants/``) — grades it with real nbgrader and prints
+the grades table, a few of the feedback messages, and where the files are.
+"""
+import shutil
+from pathlib import Path
+
+from autograder.cli import grade as grading, release
+from autograder.cli.course import load_config, read_nb, release_notebook, select
+from autograder.cli.submissions import load_mutants, make_submission, one_per_task, write_submission
+
+MISTAKEN = ["cho", "dev", "eli", "fay"]
+
+
+def make_class(cfg, assignments, submitted):
+    """Write the sample class; return {student: [mutants]} for the report."""
+    made = {}
+    for a in assignments:
+        write_submission(make_submission(cfg.ROOT, a.id), submitted, "ada_reference", a.id)
+        write_submission(read_nb(release_notebook(cfg.ROOT, a.id)), submitted, "bob_blank", a.id)
+        mutants = load_mutants(cfg, a)
+        for k, student in enumerate(MISTAKEN):
+            chosen = one_per_task(mutants, offset=k, stride=len(MISTAKEN))
+            write_submission(make_submission(cfg.ROOT, a.id, chosen), submitted, student, a.id)
+            made.setdefault(student, []).extend(chosen)
+    return made
+
+
+def run(args):
+    cfg = load_config()
+    assignments = select(cfg, args.assignments)
+    release.release(cfg, assignments)
+    out = cfg.ROOT / "demo"
+    shutil.rmtree(out, ignore_errors=True)
+    made = make_class(cfg, assignments, out / "submitted")
+    rows = grading.grade(cfg, out / "submitted", assignments, out / "graded", jobs=args.jobs)
+    print()
+    print(grading.table(rows))
+    print("\nWhat the feedback tells the students who made mistakes (first message per lesson):")
+    for r in rows:
+        if r.student in made and r.messages:
+            print(f"  {r.student}/{r.assignment}: {r.messages[0][:160]}")
+    print(f"\ngrades table: {out / 'graded' / 'grades.csv'}")
+    print(f"feedback:     {out / 'graded' / 'feedback'}/<student>/<assignment>/*.html")
+    failed = [r for r in rows if not r.status.startswith("graded")]
+    return 2 if failed else 0
+
+
+def add_parser(sub):
+    p = sub.add_parser("demo", help="release, grade a sample class with nbgrader, print the grades table")
+    p.add_argument("assignments", nargs="*", help="assignment ids (default: all ready)")
+    p.add_argument("--jobs", type=int, default=2, help="parallel grading processes (default: 2)")
+    p.set_defaults(func=run)

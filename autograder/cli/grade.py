@@ -1,0 +1,224 @@
+"""``nnlab grade``: autograde a folder of submissions with real nbgrader.
+
+Input is nbgrader's layout, ``<submitted>/<student>/<assignment>/<assignment>.ipynb``.
+Output (``--out``): ``grades.csv``, ``feedback/<student>/<assignment>/*.html``
+and ``details.csv`` (one row per graded cell).
+
+Submissions are split into shards; each shard is graded in its own process,
+in its own scratch course root *outside the course checkout* (so student code
+cannot reach ``solutions/``) with its own SQLite gradebook (SQLite is not safe
+for concurrent writers, and nbgrader autograde is serial, #174).
+
+Exit code: 0 when every submission was graded, 2 when some could not be.
+"""
+import concurrent.futures as cf
+import csv
+import multiprocessing
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, nbgrader_meta, read_nb,
+                                   select)
+
+FEEDBACK_FORBIDDEN = ("BEGIN HIDDEN TESTS", "ag.unpack(", "BEGIN SOLUTION")
+
+
+@dataclass
+class Row:
+    student: str
+    assignment: str
+    score: float = 0.0
+    max_score: float = 0.0
+    status: str = "graded"
+    feedback: str = ""
+    cells: list = field(default_factory=list)  # (cell id, score, max score)
+    messages: list = field(default_factory=list)  # what the test cells told the student
+
+    @property
+    def percent(self):
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
+def find_submissions(submitted, assignment_ids):
+    pairs = []
+    for student_dir in sorted(p for p in Path(submitted).iterdir() if p.is_dir()):
+        for aid in assignment_ids:
+            if (student_dir / aid).is_dir():
+                pairs.append((student_dir.name, aid))
+    return pairs
+
+
+def _grade_shard(root, submitted, pairs, out, scratch):
+    """Worker: grade ``pairs`` in a fresh course root; return Rows as dicts."""
+    work = Path(scratch)
+    work.mkdir(parents=True)
+    _quiet(Path(out) / "logs" / f"{work.name}.log")
+    cfg = load_config(root)
+    from nbgrader.api import Gradebook
+
+    for aid in sorted({aid for _, aid in pairs}):
+        shutil.copytree(Path(root) / "source" / aid, work / "source" / aid)
+    db_url = f"sqlite:///{work / 'gradebook.db'}"
+    api = nbgrader_api(cfg, work, db_url=db_url)
+    for aid in sorted({aid for _, aid in pairs}):
+        checked(api.generate_assignment(aid, force=True, create=True), f"generate_assignment {aid}")
+    rows = []
+    for student, aid in pairs:
+        shutil.copytree(Path(submitted) / student / aid, work / "submitted" / student / aid)
+        row = Row(student, aid)
+        result = api.autograde(aid, student, force=True, create=True)
+        if not result.get("success"):
+            row.status = "failed: " + (result.get("error") or "autograde error").strip().splitlines()[-1][:200]
+        else:
+            row.messages = feedback_messages(work / "autograded" / student / aid)
+            fb = api.generate_feedback(aid, student, force=True)
+            if fb.get("success"):
+                row.feedback = _collect_feedback(work, out, student, aid)
+            else:
+                row.status = "graded (no feedback)"
+        with Gradebook(db_url) as gb:
+            sub = gb.find_submission(aid, student) if row.status.startswith("graded") else None
+            if sub is not None:
+                row.score, row.max_score = float(sub.score), float(sub.max_score)
+                for nb in sub.notebooks:
+                    row.cells += [(g.name, float(g.score), float(g.max_score)) for g in nb.grades]
+            else:
+                row.max_score = float(gb.find_assignment(aid).max_score)
+        rows.append(asdict(row))
+    return rows
+
+
+def feedback_messages(autograded_dir):
+    """The failure lines printed by test cells of autograded notebooks, prefixed with the cell id."""
+    messages = []
+    for path in sorted(Path(autograded_dir).glob("*.ipynb")):
+        for cell in read_nb(path).cells:
+            if not nbgrader_meta(cell).get("grade") or cell.cell_type != "code":
+                continue
+            for o in cell.get("outputs", []):
+                if o.output_type == "error":
+                    messages.append(f"[{cell.id}] {o.ename}: {o.evalue}")
+                elif o.output_type == "stream" and o.name == "stdout":
+                    messages += [f"[{cell.id}] {line.strip()[2:]}" for line in o.text.splitlines()
+                                 if line.strip().startswith("- ")]
+    return messages
+
+
+def _quiet(log_path):
+    """Send this worker's stderr (nbgrader's log, kernel chatter) to a log file."""
+    import logging
+    import os
+    import warnings
+
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 2)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    warnings.simplefilter("ignore")  # SQLAlchemy's SAWarnings from inside nbgrader
+
+
+def _collect_feedback(work, out, student, aid):
+    src_dir = work / "feedback" / student / aid
+    dest_dir = Path(out) / "feedback" / student / aid
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    for html in src_dir.glob("*.html"):
+        text = html.read_text()
+        hits = [m for m in FEEDBACK_FORBIDDEN if m in text]
+        if hits:  # never hand out a feedback file that shows hidden tests
+            raise CourseError(f"feedback {html} contains {hits}; refusing to publish it")
+        shutil.copy2(html, dest_dir / html.name)
+    return str(dest_dir.relative_to(out))
+
+
+def grade(cfg, submitted, assignments, out, jobs=1, progress=print):
+    """Grade every submission found; return the list of Rows."""
+    submitted, out = Path(submitted).resolve(), Path(out).resolve()
+    if not submitted.is_dir():
+        raise CourseError(f"no submissions folder {submitted}")
+    pairs = find_submissions(submitted, [a.id for a in assignments])
+    if not pairs:
+        raise CourseError(f"no submissions under {submitted} for {[a.id for a in assignments]}")
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, min(jobs, len(pairs)))
+    shards = [pairs[k::jobs] for k in range(jobs)]
+    progress(f"grading {len(pairs)} submissions with {jobs} worker(s)")
+    rows, t0 = [], time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nnlab-grade-") as scratch:
+        ctx = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            futures = [pool.submit(_grade_shard, str(cfg.ROOT), str(submitted), shard, str(out),
+                                   str(Path(scratch) / f"shard-{k}")) for k, shard in enumerate(shards)]
+            for fut in cf.as_completed(futures):
+                for r in fut.result():
+                    row = Row(**r)
+                    rows.append(row)
+                    progress(f"  [{len(rows)}/{len(pairs)}] {row.student}/{row.assignment}: "
+                             f"{row.score:g}/{row.max_score:g} {'' if row.status == 'graded' else row.status}")
+    progress(f"graded in {time.perf_counter() - t0:.1f} s")
+    rows.sort(key=lambda r: (r.student, r.assignment))
+    write_csv(rows, out)
+    return rows
+
+
+def write_csv(rows, out):
+    with open(Path(out) / "grades.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "assignment", "score", "max_score", "percent", "status", "feedback"])
+        for r in rows:
+            w.writerow([r.student, r.assignment, f"{r.score:g}", f"{r.max_score:g}", f"{r.percent:.1f}",
+                        r.status, r.feedback])
+    with open(Path(out) / "details.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "assignment", "cell", "score", "max_score"])
+        for r in rows:
+            for name, score, max_score in r.cells:
+                w.writerow([r.student, r.assignment, name, f"{score:g}", f"{max_score:g}"])
+
+
+def table(rows):
+    """Students x assignments, plus a total column, as text."""
+    students = sorted({r.student for r in rows})
+    aids = sorted({r.assignment for r in rows})
+    cell = {(r.student, r.assignment): r for r in rows}
+    width = max(len(s) for s in students + ["student"])
+    head = f"{'student':<{width}}  " + "  ".join(f"{a[:16]:>16}" for a in aids) + f"  {'total':>13}"
+    lines = [head, "-" * len(head)]
+    for s in students:
+        parts, tot, tot_max = [], 0.0, 0.0
+        for a in aids:
+            r = cell.get((s, a))
+            if r is None:
+                parts.append(f"{'—':>16}")
+                continue
+            tot, tot_max = tot + r.score, tot_max + r.max_score
+            mark = "" if r.status.startswith("graded") else " !"
+            parts.append(f"{f'{r.score:g}/{r.max_score:g}{mark}':>16}")
+        lines.append(f"{s:<{width}}  " + "  ".join(parts) + f"  {f'{tot:g}/{tot_max:g}':>13}")
+    return "\n".join(lines)
+
+
+def run(args):
+    cfg = load_config()
+    assignments = select(cfg, args.assignments)
+    rows = grade(cfg, args.submitted, assignments, args.out, jobs=args.jobs)
+    print()
+    print(table(rows))
+    print(f"\ngrades: {Path(args.out) / 'grades.csv'}\nfeedback: {Path(args.out) / 'feedback'}/")
+    failed = [r for r in rows if not r.status.startswith("graded")]
+    for r in failed:
+        print(f"could not grade {r.student}/{r.assignment}: {r.status}", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def add_parser(sub):
+    p = sub.add_parser("grade", help="autograde submitted/<student>/<assignment>/ with nbgrader")
+    p.add_argument("submitted", help="folder in nbgrader's submitted/ layout")
+    p.add_argument("assignments", nargs="*", help="assignment ids (default: all ready)")
+    p.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: graded)")
+    p.add_argument("--jobs", type=int, default=2, help="parallel grading processes (default: 2)")
+    p.set_defaults(func=run)

@@ -1,0 +1,84 @@
+"""``nnlab release``: build, run nbgrader generate_assignment, check for leaks.
+
+``release/`` is committed so students can fetch it.  After generating it the
+command scans every released file for solution code, hidden-test text and
+baked test data; any hit fails the command and removes nothing silently.
+"""
+import datetime as dt
+from pathlib import Path
+
+from autograder.cli import build
+from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, public_lines, read_nb,
+                                   secret_lines, select, source_notebook)
+
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "ag.unpack(")
+
+
+def find_leaks(release_dir, forbidden_lines):
+    """(file, what) pairs for every released file that shows secret text."""
+    leaks = []
+    for path in sorted(Path(release_dir).rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        leaks += [(path, f"marker {m!r}") for m in MARKERS if m in text]
+        if path.suffix == ".ipynb":
+            nb = read_nb(path)
+            text = "\n".join(c.source for c in nb.cells)
+        present = {line.strip() for line in text.splitlines()}
+        leaks += [(path, f"line {line!r}") for line in sorted(forbidden_lines & present)]
+    return leaks
+
+
+def forbidden_for(cfg, assignment):
+    """Secret lines of this lesson and of every lesson due after it.
+
+    Earlier lessons' functions may be handed out as given code, later ones never.
+    """
+    lines = set()
+    for a in cfg.ASSIGNMENTS:
+        path = source_notebook(cfg.ROOT, a.id)
+        if a.ready and a.due >= assignment.due and path.exists():
+            lines |= secret_lines(read_nb(path))
+    own = source_notebook(cfg.ROOT, assignment.id)
+    return lines - public_lines(read_nb(own)) if own.exists() else lines
+
+
+def release_one(cfg, api, assignment):
+    checked(api.generate_assignment(assignment.id, force=True, create=True),
+            f"nbgrader generate_assignment {assignment.id}")
+    leaks = find_leaks(cfg.ROOT / "release" / assignment.id, forbidden_for(cfg, assignment))
+    if leaks:
+        shown = "\n".join(f"  {p}: {what}" for p, what in leaks[:20])
+        raise CourseError(f"LEAK: release/{assignment.id} shows secret text ({len(leaks)} hits):\n{shown}")
+    due = dt.datetime.strptime(assignment.due, "%Y-%m-%d %H:%M:%S %Z")
+    api.gradebook.update_or_create_assignment(assignment.id, duedate=due)
+
+
+def release(cfg, assignments, no_build=False):
+    """Rebuild stale sources (unless ``no_build``), generate release/, check it for leaks."""
+    for a in assignments:
+        if build.is_stale(cfg, a):
+            if no_build:
+                raise CourseError(f"source/{a.id} is stale: run nnlab build {a.id}")
+            build.write_one(cfg, a)
+    api = nbgrader_api(cfg, cfg.ROOT)
+    for a in assignments:
+        release_one(cfg, api, a)
+        print(f"released release/{a.id}/ — leak check passed")
+
+
+def run(args):
+    cfg = load_config()
+    release(cfg, select(cfg, args.assignments), no_build=args.no_build)
+    return 0
+
+
+def add_parser(sub):
+    p = sub.add_parser("release", help="generate release/ with nbgrader and check it for leaks")
+    p.add_argument("assignments", nargs="*", help="assignment ids (default: all ready)")
+    p.add_argument("--no-build", action="store_true", help="fail instead of rebuilding a stale source/")
+    p.set_defaults(func=run)

@@ -1,0 +1,112 @@
+"""Call student code from a test cell without letting it disturb the cell.
+
+:func:`call` runs ``fn(*args, **kwargs)`` on deep copies of the arguments with
+stdout/stderr captured (nbgrader zeroes a test cell that writes to stderr),
+NumPy/Python warnings recorded instead of printed, and a wall-clock limit.
+It never raises: the :class:`Outcome` says what happened.
+"""
+import contextlib
+import copy
+import io
+import signal
+import threading
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autograder.tolerances import CALL_TIMEOUT_S
+
+
+class CallTimeout(Exception):
+    """Raised inside the student's call when it runs past the time limit."""
+
+
+@dataclass
+class Outcome:
+    value: object = None
+    error: str = ""                      # "ZeroDivisionError: division by zero"
+    warnings: list = field(default_factory=list)
+    output: str = ""                     # what the call printed
+    mutated: list = field(default_factory=list)  # argument positions/names the call modified
+
+    @property
+    def ok(self):
+        return not self.error
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    # SIGALRM only works in the main thread; ipykernel runs cells there.
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise CallTimeout(f"did not finish within {seconds:g} s (infinite loop?)")
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _same(a, b):
+    try:
+        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+@contextlib.contextmanager
+def _swapped(fn, swap):
+    """Temporarily replace globals of ``fn`` (the notebook namespace) by ``swap``."""
+    namespace = getattr(fn, "__globals__", None)
+    if not swap or namespace is None:
+        yield
+        return
+    missing = object()
+    saved = {k: namespace.get(k, missing) for k in swap}
+    namespace.update(swap)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is missing:
+                namespace.pop(k, None)
+            else:
+                namespace[k] = v
+
+
+def call(fn, args=(), kwargs=None, timeout=CALL_TIMEOUT_S, swap=None):
+    """Run student code safely; return an :class:`Outcome`.
+
+    ``swap`` ({name: object}) replaces those globals of ``fn`` during the call.
+    """
+    kwargs = dict(kwargs or {})
+    args_copy, kwargs_copy = copy.deepcopy(list(args)), copy.deepcopy(kwargs)
+    out = Outcome()
+    buf = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf), \
+                    np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"), \
+                    _swapped(fn, swap), _time_limit(timeout):
+                out.value = fn(*args_copy, **kwargs_copy)
+        except CallTimeout as exc:
+            out.error = f"timeout: {exc}"
+        except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
+            out.error = f"{type(exc).__name__}: {exc}"
+    out.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
+    out.output = buf.getvalue()
+    out.mutated = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(args, args_copy)) if not _same(a, b)]
+    out.mutated += [f"argument {k}" for k in kwargs if not _same(kwargs[k], kwargs_copy[k])]
+    return out

@@ -1,0 +1,80 @@
+"""The one place that defines the course.
+
+Read by ``nbgrader_config.py`` (so plain ``nbgrader ...`` commands run in the
+repository root use it), by the ``nnlab`` instructor CLI and by the tests.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+COURSE_ID = "nn-learning-lab"
+COURSE_TITLE = "Neural Networks: Learning (NumPy, auto-graded)"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str       # nbgrader assignment name = folder under source/ and release/
+    module: str   # reference module: solutions.<module>
+    title: str
+    points: float  # total of the notebook's grade cells (tests/test_course.py checks it)
+    due: str      # nbgrader duedate, ISO 8601 with time zone
+
+    @property
+    def authoring_file(self):
+        return ROOT / "solutions" / "notebooks" / f"{self.id}.py"
+
+    @property
+    def ready(self):
+        """Lessons whose authoring file exists are built, released and graded."""
+        return self.authoring_file.exists()
+
+
+ASSIGNMENTS = [
+    Assignment("01_logic_gates", "logic_gates", "Logic gates with perceptrons", 22, "2027-01-18 17:00:00 UTC"),
+    Assignment("02_cost_functions", "cost_functions", "Cost functions", 24, "2027-01-25 17:00:00 UTC"),
+    Assignment("03_backprop", "backprop", "The backprop derivation", 30, "2027-02-01 17:00:00 UTC"),
+    Assignment("04_unrolling", "unrolling", "Unrolling parameters", 20, "2027-02-08 17:00:00 UTC"),
+    Assignment("05_gradient_checking", "gradient_checking", "Gradient checking", 20, "2027-02-15 17:00:00 UTC"),
+    Assignment("06_initialization", "initialization", "Random initialization", 20, "2027-02-22 17:00:00 UTC"),
+    Assignment("07_optimizers", "optimizers", "First-order optimizers", 25, "2027-03-01 17:00:00 UTC"),
+    Assignment("08_newton", "newton", "Newton vs first-order methods", 25, "2027-03-08 17:00:00 UTC"),
+    Assignment("09_digits", "digits", "Digits capstone", 30, "2027-03-15 17:00:00 UTC"),
+]
+BY_ID = {a.id: a for a in ASSIGNMENTS}
+
+# Execution limits.  A whole lesson notebook runs in well under 20 s; the cell
+# limit only stops runaway student code (nbgrader's default is 30 s).
+CELL_TIMEOUT_S = 60
+# Gradebook: a SQLite file in the course root (git-ignored).
+GRADEBOOK_URL = f"sqlite:///{ROOT / 'gradebook.db'}"
+
+
+def get(assignment_id):
+    try:
+        return BY_ID[assignment_id]
+    except KeyError:
+        raise ValueError(f"unknown assignment {assignment_id!r}; expected one of {sorted(BY_ID)}") from None
+
+
+def configure(c, root=ROOT, db_url=None):
+    """Apply the course settings to an nbgrader/traitlets config object ``c``."""
+    from autograder.nbgrader_ext import SafeExecute
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                        GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.db_url = db_url or (GRADEBOOK_URL if Path(root) == ROOT
+                                          else f"sqlite:///{Path(root) / 'gradebook.db'}")
+    c.Execute.timeout = CELL_TIMEOUT_S
+    # A dead kernel must not leave test cells unexecuted (nbgrader counts an
+    # output-less test cell as passed, #427): SafeExecute marks them as errors.
+    c.Autograde.autograde_preprocessors = [SafeExecute, IgnorePattern, ClearMetadataPreprocessor,
+                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                           CheckCellMetadata]
+    # Feedback must not show hidden tests (nbgrader #917): clear them first.
+    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.ClearHiddenTests.enforce_metadata = False
+    return c

@@ -1,0 +1,406 @@
+# %% [markdown]
+# # Lesson 01 — Logic gates with perceptrons
+#
+# A single **logistic unit** takes inputs $x_1, \dots, x_n$, forms the weighted sum
+# $z = \theta_0 + \theta_1 x_1 + \dots + \theta_n x_n$ and squashes it with the sigmoid
+# $g(z) = 1 / (1 + e^{-z})$.  When the weights are large, $g(z)$ is almost exactly 0 or 1,
+# so one unit behaves like a logic gate — and a few layers of them can compute any
+# Boolean function.
+#
+# In this notebook you will
+#
+# 1. implement the sigmoid and a logistic unit,
+# 2. choose weights that turn one unit into AND, OR, NOR and NOT,
+# 3. write the forward pass of a network and wire two layers into XNOR and XOR,
+# 4. build XOR a second way, by aggregating $\pm 1$ perceptrons with `sign`,
+# 5. count the weights of a network.
+#
+# **How this notebook is graded.** Each function has a visible test cell (run it: it is the
+# same check the grader runs) and a hidden test cell that checks more inputs when your
+# notebook is graded.  Only edit the cells that say `YOUR CODE HERE`; keep names and
+# signatures as they are.  Conventions used all course long: `X` has one example per
+# **row**, shape `(m, n)`; a weight vector `theta` has its bias weight `theta[0]` first.
+
+# %% locked=true
+import numpy as np
+import matplotlib.pyplot as plt
+
+import autograder as ag
+
+# %% [markdown]
+# The two helpers below convert inputs to float arrays and check shapes; the
+# reference solutions use them, and you may too (you do not have to).
+
+# %% given="as_float_array check_shape"
+
+# %% [markdown]
+# ## 1. The sigmoid
+#
+# $g(z) = \dfrac{1}{1 + e^{-z}}$ maps any real number into $(0, 1)$, with $g(0) = 0.5$.
+#
+# **Numerical care.** For $z = -1000$, `np.exp(-z)` overflows to `inf` and NumPy prints a
+# `RuntimeWarning` (the value still comes out as 0, but a warning in a graded cell costs
+# points).  Avoid ever exponentiating a large positive number: for $z \ge 0$ use
+# $1 / (1 + e^{-z})$, and for $z < 0$ the equivalent form $e^{z} / (1 + e^{z})$.
+# Both only ever compute $e^{-|z|} \le 1$.
+
+# %% solution="sigmoid"
+
+# %% test="sigmoid" points=1
+ag.expect_close(sigmoid(0), 0.5, "sigmoid(0)")
+ag.expect_close(sigmoid(np.array([-1.0, 0.0, 1.0])), [0.2689414213699951, 0.5, 0.7310585786300049],
+                "sigmoid([-1, 0, 1])")
+ag.expect_shape(sigmoid(np.zeros((2, 3))), (2, 3), "sigmoid(np.zeros((2, 3)))")
+# Saturation: exactly 0 and 1 at +-1000, and no overflow warning.
+ag.expect_close(ag.expect_no_warnings(sigmoid, np.array([-1000.0, 1000.0])), [0.0, 1.0],
+                "sigmoid([-1000, 1000])")
+
+# %% cases="sigmoid"
+rng = np.random.default_rng(101)
+case(0.0)
+case(np.array([-1000.0, -30.0, -1.0, 0.0, 1.0, 30.0, 1000.0]))
+case(rng.normal(scale=4.0, size=(4, 3)))
+case(rng.normal(scale=50.0, size=12))
+mistake("used e^(+z) instead of e^(-z)", lambda z: sigmoid(-np.asarray(z, dtype=float)))
+mistake("returned e^(-z) / (1 + e^(-z)), which is 1 - g(z)", lambda z: 1 - sigmoid(z))
+
+# %% hidden="sigmoid" points=2
+ag.score(ag.check_cases(sigmoid, ag.baked("sigmoid")), points=2)
+
+# %% [markdown]
+# ## 2. Adding the bias unit
+#
+# Instead of writing $\theta_0$ separately, we prepend a constant input $x_0 = 1$ to every
+# example, so that $z = \theta^T x$ with $x = (1, x_1, \dots, x_n)$.
+# `add_bias(X)` returns `X` with a column of ones in **column 0**, shape `(m, n + 1)`.
+
+# %% solution="add_bias"
+
+# %% test="add_bias" points=1
+Xb = add_bias(np.array([[2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]))
+ag.expect_shape(Xb, (3, 3), "add_bias(X) for X of shape (3, 2)")
+ag.expect_close(Xb[:, 0], [1.0, 1.0, 1.0], "column 0 of add_bias(X)")
+ag.expect_close(Xb[:, 1:], [[2.0, 3.0], [4.0, 5.0], [6.0, 7.0]], "columns 1: of add_bias(X)")
+
+# %% cases="add_bias"
+rng = np.random.default_rng(102)
+for shape in [(1, 1), (4, 2), (7, 5)]:
+    case(rng.normal(size=shape))
+case([[0.0, 1.0], [1.0, 0.0]])
+mistake("put the bias column last instead of first",
+        lambda X: np.hstack([np.asarray(X, dtype=float), np.ones((len(X), 1))]))
+mistake("filled the bias column with zeros instead of ones",
+        lambda X: np.hstack([np.zeros((len(X), 1)), np.asarray(X, dtype=float)]))
+
+# %% hidden="add_bias" points=1
+ag.score(ag.check_cases(add_bias, ag.baked("add_bias")), points=1)
+
+# %% [markdown]
+# ## 3. A logistic unit
+#
+# For all $m$ examples at once: $h = g(X_b\,\theta)$, where $X_b$ is `add_bias(X)` of shape
+# `(m, n + 1)` and `theta` has shape `(n + 1,)`.  The result has shape `(m,)`.
+
+# %% solution="logistic_unit"
+
+# %% test="logistic_unit" points=1
+TRUTH_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+# The lecture's AND unit: z = -30, -10, -10, +10 on the four corners.
+ag.expect_close(logistic_unit([-30.0, 20.0, 20.0], TRUTH_INPUTS),
+                sigmoid(np.array([-30.0, -10.0, -10.0, 10.0])), "logistic_unit(AND weights, corners)")
+ag.expect_shape(logistic_unit(np.zeros(4), np.ones((5, 3))), (5,), "logistic_unit(theta (4,), X (5, 3))")
+
+# %% cases="logistic_unit"
+rng = np.random.default_rng(103)
+for m, n in [(1, 1), (6, 2), (10, 4)]:
+    case(rng.normal(scale=3.0, size=n + 1), rng.normal(size=(m, n)))
+case(np.array([-30.0, 20.0, 20.0]), np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]))
+mistake("forgot to apply the sigmoid (returned z)", lambda theta, X: add_bias(X) @ np.asarray(theta))
+mistake("used the last weight as the bias instead of theta[0]",
+        lambda theta, X: sigmoid(np.asarray(X) @ np.asarray(theta)[:-1] + np.asarray(theta)[-1]))
+mistake("left out the bias weight theta[0]",
+        lambda theta, X: sigmoid(np.asarray(X) @ np.asarray(theta)[1:]))
+
+# %% hidden="logistic_unit" points=1
+ag.score(ag.check_cases(logistic_unit, ag.baked("logistic_unit"), trusted=ag.trusted("sigmoid add_bias")),
+         points=1)
+
+# %% [markdown]
+# ## 4. One unit, four gates
+#
+# Choose weights so that `logistic_unit(theta, x)` reproduces each truth table to within
+# 0.01 (inputs are 0/1).  The lecture's AND is $\theta = (-30, 20, 20)$: the bias makes
+# $z$ negative unless **both** inputs add their 20.  Think about where the bias must sit
+# for OR (one input is enough), for NOR (= NOT OR: flip every sign) and for NOT with its
+# single input.  Any weights that pass the truth table are correct.
+#
+# | $x_1$ | $x_2$ | AND | OR | NOR |
+# |---|---|---|---|---|
+# | 0 | 0 | 0 | 0 | 1 |
+# | 0 | 1 | 0 | 1 | 0 |
+# | 1 | 0 | 0 | 1 | 0 |
+# | 1 | 1 | 1 | 1 | 0 |
+#
+# and NOT: $0 \mapsto 1$, $1 \mapsto 0$.  Hint: $g(5) \approx 0.9933$, $g(10) \approx 0.99995$.
+
+# %% solution="THETA_AND THETA_OR THETA_NOR THETA_NOT"
+
+# %% test="gates" points=1
+for _name, _theta, _target in [("THETA_AND", THETA_AND, [0, 0, 0, 1]), ("THETA_OR", THETA_OR, [0, 1, 1, 1]),
+                               ("THETA_NOR", THETA_NOR, [1, 0, 0, 0])]:
+    ag.expect_close(logistic_unit(_theta, TRUTH_INPUTS), _target, f"{_name} on the truth table", atol=0.01)
+ag.expect_close(logistic_unit(THETA_NOT, [[0.0], [1.0]]), [1, 0], "THETA_NOT on inputs 0, 1", atol=0.01)
+
+# %% hidden="gates" points=2
+# Graded with a trusted logistic unit, so a mistake in logistic_unit does not cost twice.
+_unit = ag.trusted("logistic_unit")["logistic_unit"]
+
+_tables = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOR": [1, 0, 0, 0], "NAND": [1, 1, 1, 0],
+           "XOR": [0, 1, 1, 0], "XNOR": [1, 0, 0, 1], "x1": [0, 0, 1, 1], "x2": [0, 1, 0, 1],
+           "NOT x1": [1, 1, 0, 0], "NOT x2": [1, 0, 1, 0]}
+_corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+_r = ag.Result("gate weights")
+for _name, _gate, _inputs, _target in [("THETA_AND", "AND", _corners, _tables["AND"]),
+                                       ("THETA_OR", "OR", _corners, _tables["OR"]),
+                                       ("THETA_NOR", "NOR", _corners, _tables["NOR"]),
+                                       ("THETA_NOT", "NOT", np.array([[0.0], [1.0]]), [1, 0])]:
+    _theta = globals().get(_name)
+    try:
+        _theta = np.asarray(_theta, dtype=float).ravel()
+        assert _theta.size == _inputs.shape[1] + 1
+    except Exception:
+        _r.fail(f"{_name} must be {_inputs.shape[1] + 1} numbers, received {_theta!r}")
+        continue
+    _out = _unit(_theta, _inputs)
+    if np.all(np.abs(_out - _target) <= ag.tolerances.TRUTH_TABLE_TOL):
+        _r.record(1.0)
+        continue
+    _bits = (_out > 0.5).astype(int).tolist()
+    if _bits == list(_target):
+        _r.fail(f"{_name}: right decision boundary but outputs {np.round(_out, 4).tolist()} are not within "
+                f"0.01 of {_target}: the weights are too small — scale them all up (|z| >= 5 on every input)")
+    else:
+        _same = [k for k, v in _tables.items() if len(v) == len(_bits) and v == _bits]
+        if _inputs.shape[1] == 1:
+            _same = {(0, 1): ["the identity x1 (no NOT)"], (1, 1): ["constant 1"], (0, 0): ["constant 0"]}.get(
+                tuple(_bits), [])
+        _r.fail(f"{_name}: outputs {np.round(_out, 4).tolist()} should be {_target} for {_gate}"
+                + (f"; this unit computes {_same[0]}, not {_gate}" if _same else ""))
+ag.score(_r, points=2)
+
+# %% [markdown]
+# Let us look at what the unit does between the corners: each gate is a half-plane
+# $\theta_0 + \theta_1 x_1 + \theta_2 x_2 > 0$ of the input square (yellow = output near 1).
+
+# %%
+def plot_regions(predict, title, ax):
+    """Shade predict(points) over [-0.5, 1.5]^2 and mark the four corners."""
+    u = np.linspace(-0.5, 1.5, 121)
+    grid = np.array([[a, b] for b in u for a in u])
+    ax.contourf(u, u, np.reshape(predict(grid), (u.size, u.size)), levels=20, cmap="viridis", vmin=0, vmax=1)
+    ax.scatter(TRUTH_INPUTS[:, 0], TRUTH_INPUTS[:, 1], c="red", s=40)
+    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+
+try:
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    for ax, (name, theta) in zip(axes, [("AND", THETA_AND), ("OR", THETA_OR), ("NOR", THETA_NOR)]):
+        plot_regions(lambda P, t=theta: logistic_unit(t, P), name, ax)
+    plt.show()
+except NotImplementedError:
+    print("Implement logistic_unit and the gate weights to see this figure.")
+
+# %% [markdown]
+# ## 5. Feedforward through a network
+#
+# A network is a list `thetas`; `thetas[l]` has shape $(s_{l+1}, s_l + 1)$ and maps layer
+# $l$ to layer $l+1$.  With one example per row, a whole layer is
+#
+# $$A^{(l+1)} = g\big(\operatorname{add\_bias}(A^{(l)})\; \Theta^{(l)\,T}\big), \qquad A^{(1)} = X,$$
+#
+# and `feedforward(thetas, X)` returns the last $A$, shape $(m, s_L)$.  Mind the transpose:
+# each **row** of $\Theta^{(l)}$ holds the weights of one unit of the next layer.
+
+# %% solution="feedforward"
+
+# %% test="feedforward" points=1
+_thetas = [np.array([[0.1, 0.2, -0.3], [-0.4, 0.5, 0.6]]), np.array([[0.7, -0.8, 0.9]])]
+_X = np.array([[1.0, 2.0], [-1.0, 0.5]])
+# Written out layer by layer for this tiny net:
+_a2 = sigmoid(np.column_stack([np.ones(2), _X]) @ _thetas[0].T)
+_a3 = sigmoid(np.column_stack([np.ones(2), _a2]) @ _thetas[1].T)
+ag.expect_close(feedforward(_thetas, _X), _a3, "feedforward on a 2-2-1 net")
+ag.expect_shape(feedforward([np.zeros((4, 3)), np.zeros((3, 5))], np.ones((7, 2))), (7, 3),
+                "feedforward(2-4-3 net, X (7, 2))")
+
+# %% cases="feedforward"
+rng = np.random.default_rng(105)
+for sizes, m in [([2, 1], 4), ([2, 3, 1], 5), ([4, 5, 3], 6), ([3, 4, 4, 2], 3)]:
+    thetas = [rng.normal(size=(b, a + 1)) for a, b in zip(sizes[:-1], sizes[1:])]
+    case(thetas, rng.normal(size=(m, sizes[0])))
+mistake("did not apply the sigmoid to the output layer",
+        lambda thetas, X: add_bias(feedforward(thetas[:-1], X)) @ np.asarray(thetas[-1]).T)
+
+# %% hidden="feedforward" points=2
+ag.score(ag.check_cases(feedforward, ag.baked("feedforward"), trusted=ag.trusted("sigmoid add_bias")),
+         points=2)
+
+# %% [markdown]
+# ## 6. XNOR and XOR need a hidden layer
+#
+# XNOR is 1 when the inputs agree.  It is "both are 1" OR "both are 0": a hidden layer
+# computes $a_1 = x_1 \text{ AND } x_2$ and $a_2 = (\text{NOT } x_1) \text{ AND } (\text{NOT } x_2)$,
+# and the output unit ORs them.  XOR is the negation of XNOR — build it with a hidden layer
+# too (for example OR and NAND in the hidden layer, AND at the output).
+#
+# Give each as a list of two matrices with shapes `(2, 3)` and `(1, 3)`.
+
+# %% solution="XNOR_THETAS XOR_THETAS"
+
+# %% test="xnor_xor" points=1
+ag.expect_close(feedforward(XNOR_THETAS, TRUTH_INPUTS)[:, 0], [1, 0, 0, 1], "XNOR network on the truth table",
+                atol=0.01)
+
+# %% hidden="xnor_xor" points=2
+_net = ag.trusted("feedforward")["feedforward"]  # a mistake in feedforward is not charged twice
+
+_corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+_r = ag.Result("XNOR and XOR networks")
+for _name, _target in [("XNOR_THETAS", [1, 0, 0, 1]), ("XOR_THETAS", [0, 1, 1, 0])]:
+    _thetas = globals().get(_name)
+    try:
+        _shapes = [np.shape(t) for t in _thetas]
+    except TypeError:
+        _shapes = None
+    if _shapes != [(2, 3), (1, 3)]:
+        _r.fail(f"{_name}: expected two matrices of shapes [(2, 3), (1, 3)], received {_shapes or _thetas!r}")
+        continue
+    _out = _net(_thetas, _corners)[:, 0]
+    if np.all(np.abs(_out - _target) <= ag.tolerances.TRUTH_TABLE_TOL):
+        _r.record(1.0)
+    elif ((_out > 0.5).astype(int) == _target).all():
+        _r.fail(f"{_name}: right truth table but outputs {np.round(_out, 4).tolist()} are not within 0.01: "
+                "use larger weights")
+    else:
+        _hint = "; it computes the opposite gate (negate the output unit)" if (
+            (_out > 0.5).astype(int) == 1 - np.array(_target)).all() else ""
+        _r.fail(f"{_name}: outputs {np.round(_out, 4).tolist()} should be {_target}{_hint}")
+ag.score(_r, points=2)
+
+# %% [markdown]
+# ### Why one unit cannot do XOR
+#
+# A single unit outputs 1 on one side of the line $\theta_0 + \theta_1 x_1 + \theta_2 x_2 = 0$.
+# XOR wants $(0,1)$ and $(1,0)$ on one side and $(0,0)$, $(1,1)$ on the other.  Adding the
+# two "positive" conditions gives $2\theta_0 + \theta_1 + \theta_2 > 0$, adding the two
+# "negative" ones gives $2\theta_0 + \theta_1 + \theta_2 < 0$ — a contradiction.  The search
+# below tries many random lines: none gets more than 3 of the 4 corners right.  The hidden
+# layer maps the corners to a space where they *are* separable (right).
+
+# %%
+_rng = np.random.default_rng(0)
+_W = _rng.normal(size=(20000, 3))
+_xor = np.array([0, 1, 1, 0])
+_correct = ((np.column_stack([np.ones(4), TRUTH_INPUTS]) @ _W.T > 0).T == _xor).sum(axis=1)
+print("best single line gets", _correct.max(), "of 4 XOR corners right")
+try:
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
+    plot_regions(lambda P: feedforward(XOR_THETAS, P)[:, 0], "XOR network", axes[0])
+    hidden = sigmoid(add_bias(TRUTH_INPUTS) @ np.asarray(XOR_THETAS[0]).T)
+    axes[1].scatter(hidden[:, 0], hidden[:, 1], c=_xor, cmap="coolwarm", s=80, edgecolors="k")
+    axes[1].set(title="corners in hidden-unit space", xlabel="$a_1$", ylabel="$a_2$")
+    plt.show()
+except NotImplementedError:
+    print("Implement feedforward and XOR_THETAS to see this figure.")
+
+# %% [markdown]
+# ## 7. Aggregating $\pm 1$ perceptrons
+#
+# A second view of the same idea: let $g_1, \dots, g_T$ be perceptrons that output $\pm 1$,
+# and combine them with a weighted vote
+#
+# $$G(x) = \operatorname{sign}\Big(\alpha_0 + \sum_{t=1}^{T} \alpha_t\, g_t(x)\Big).$$
+#
+# `sign_aggregate(alphas, G)` takes the votes as a matrix `G` of shape `(m, T)` (row = example)
+# and `alphas` of length `T + 1`, with `alphas[0]` the constant term.  With
+# $\alpha = (-1, 1, 1)$ the vote is $+1$ only when both $g_1 = g_2 = +1$: that is AND.
+
+# %% given="ALPHA_AND"
+
+# %% solution="sign_aggregate"
+
+# %% test="sign_aggregate" points=1
+_G = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+ag.expect_close(sign_aggregate(ALPHA_AND, _G), [-1, -1, -1, 1], "sign_aggregate(ALPHA_AND, all +-1 pairs)")
+ag.expect_shape(sign_aggregate([0.5, 1.0, -2.0, 1.0], np.ones((6, 3))), (6,), "sign_aggregate with T = 3")
+
+# %% cases="sign_aggregate"
+rng = np.random.default_rng(107)
+for m, T in [(4, 2), (9, 3), (5, 6)]:
+    alphas = np.concatenate([[rng.choice([-1.5, -0.5, 0.5, 1.5])], rng.integers(-3, 4, size=T)])
+    case(alphas, rng.choice([-1.0, 1.0], size=(m, T)))
+mistake("used alphas[1:] without the constant alphas[0]",
+        lambda alphas, G: np.sign(np.asarray(G) @ np.asarray(alphas)[1:]))
+mistake("paired alphas[0] with g_1 (off by one: the constant must be alphas[0])",
+        lambda alphas, G: np.sign(np.asarray(G) @ np.asarray(alphas)[:-1] + np.asarray(alphas)[-1]))
+
+# %% hidden="sign_aggregate" points=1
+ag.score(ag.check_cases(sign_aggregate, ag.baked("sign_aggregate")), points=1)
+
+# %% [markdown]
+# Now choose `ALPHA_OR` (a vote that is $+1$ unless both perceptrons say $-1$) and build XOR
+# from three aggregations, following $\text{XOR}(g_1, g_2) = \text{OR}\big(\text{AND}(-g_1, g_2),\ \text{AND}(g_1, -g_2)\big)$.
+# `xor_by_aggregation(G)` takes `G` of shape `(m, 2)` and returns $\pm 1$ of shape `(m,)`.
+
+# %% solution="ALPHA_OR"
+
+# %% solution="xor_by_aggregation"
+
+# %% test="xor_by_aggregation" points=1
+ag.expect_close(xor_by_aggregation(_G), [-1, 1, 1, -1], "xor_by_aggregation(all +-1 pairs)")
+
+# %% hidden="xor_by_aggregation" points=1
+_pairs = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+_r = ag.Result("ALPHA_OR and xor_by_aggregation")
+try:
+    _a = np.asarray(ALPHA_OR, dtype=float).ravel()
+    _or = np.sign(_a[0] + _pairs @ _a[1:])
+    _r.check_close(_or, [-1, 1, 1, 1], "ALPHA_OR votes on (g1, g2) = (-,-), (-,+), (+,-), (+,+)",
+                   variants={"used the AND vote": [-1, -1, -1, 1]})
+except Exception as _e:
+    _r.fail(f"ALPHA_OR must be 3 numbers: {type(_e).__name__}: {_e}")
+_big = np.repeat(_pairs, 3, axis=0)
+ag.check_call(_r, xor_by_aggregation, [_big], trusted=ag.trusted("sign_aggregate ALPHA_AND ALPHA_OR"), expected=np.tile([-1.0, 1.0, 1.0, -1.0], (3, 1)).T.ravel(),
+              label="xor_by_aggregation(12 pairs)", variants={"computed XNOR (the outputs are negated)":
+                                                             -np.tile([-1.0, 1.0, 1.0, -1.0], (3, 1)).T.ravel()})
+ag.score(_r, points=1)
+
+# %% [markdown]
+# ## 8. Counting weights
+#
+# Between layers of sizes $s_l$ and $s_{l+1}$ there is a $(s_{l+1}) \times (s_l + 1)$ matrix:
+# every unit of the next layer has one weight per unit below **plus one for the bias**.
+# `count_weights(layer_sizes)` returns the total, e.g. a 3-5-1 network has
+# $5 \cdot 4 + 1 \cdot 6 = 26$ weights.
+
+# %% solution="count_weights"
+
+# %% test="count_weights" points=1
+ag.expect_close(count_weights([3, 5, 1]), 26, "count_weights([3, 5, 1])")
+
+# %% cases="count_weights"
+for sizes in ([2, 1], [3, 5, 1], [10, 10, 10, 1], [400, 25, 10], [1, 1, 1, 1, 1]):
+    case(sizes)
+mistake("forgot the bias weights", lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])))
+mistake("also gave the output layer a bias unit", lambda s: sum((a + 1) * (b + 1) for a, b in zip(s[:-1], s[1:])))
+mistake("counted units, not weights", lambda s: sum(s))
+
+# %% hidden="count_weights" points=1
+ag.score(ag.check_cases(count_weights, ag.baked("count_weights")), points=1)
+
+# %% [markdown]
+# ## Summary
+#
+# * One logistic unit with large weights is a soft logic gate whose decision boundary is a line.
+# * XOR/XNOR are not linearly separable, so they need a hidden layer — in a sigmoid network or
+#   in an aggregation of $\pm 1$ perceptrons.
+# * A layer from $s_l$ to $s_{l+1}$ units has $s_{l+1}(s_l + 1)$ weights.

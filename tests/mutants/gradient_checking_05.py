@@ -1,0 +1,277 @@
+"""Mutants for lesson 05_gradient_checking: plausible student mistakes.
+
+Each ``code`` is the complete text of the solution cell for ``task``.  It may
+use ``np`` and the public names of lessons 01-05 (``backprop``, ``unroll``,
+``roll``, ``numerical_gradient``, ...) as globals, exactly as a student's
+notebook would, and never imports from ``solutions``.
+"""
+from textwrap import dedent
+
+from tests.mutants import Mutant
+
+
+def _m(task, mistake, code):
+    return Mutant(task=task, mistake=mistake, code=dedent(code).strip() + "\n")
+
+
+MUTANTS = [
+    # ------------------------------------------------------------------ numerical_gradient
+    _m("numerical_gradient", "uses a one-sided (forward) difference instead of the central difference", """
+        def numerical_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            grad = np.zeros_like(theta)
+            j0 = J(theta)
+            for i in range(theta.size):
+                plus = theta.copy()
+                plus.flat[i] += eps
+                grad.flat[i] = (J(plus) - j0) / eps
+            return grad
+    """),
+    _m("numerical_gradient", "divides the central difference by eps instead of 2 eps (gradient twice too large)", """
+        def numerical_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            grad = np.zeros_like(theta)
+            for i in range(theta.size):
+                plus = theta.copy()
+                minus = theta.copy()
+                plus.flat[i] += eps
+                minus.flat[i] -= eps
+                grad.flat[i] = (J(plus) - J(minus)) / eps
+            return grad
+    """),
+    _m("numerical_gradient", "perturbs theta in place and never restores it (the caller's theta is changed)", """
+        def numerical_gradient(J, theta, eps=1e-4):
+            grad = np.zeros(np.shape(theta))
+            for i in range(theta.size):
+                theta.flat[i] += eps
+                j_plus = J(theta)
+                theta.flat[i] -= 2 * eps
+                j_minus = J(theta)
+                grad.flat[i] = (j_plus - j_minus) / (2 * eps)
+            return grad
+    """),
+    _m("numerical_gradient", "thetaPlus = theta aliases the same array in NumPy (Octave copies), so both "
+       "perturbations cancel and the gradient is zero", """
+        def numerical_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            grad = np.zeros_like(theta)
+            for i in range(theta.size):
+                theta_plus = theta
+                theta_plus.flat[i] = theta_plus.flat[i] + eps
+                theta_minus = theta
+                theta_minus.flat[i] = theta_minus.flat[i] - eps
+                grad.flat[i] = (J(theta_plus) - J(theta_minus)) / (2 * eps)
+            return grad
+    """),
+    _m("numerical_gradient", "perturbs all coordinates at once instead of one at a time", """
+        def numerical_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            slope = (J(theta + eps) - J(theta - eps)) / (2 * eps)
+            return np.full(theta.shape, slope)
+    """),
+    _m("numerical_gradient", "returns a flat vector instead of an array shaped like theta", """
+        def numerical_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            grad = np.zeros(theta.size)
+            for i in range(theta.size):
+                plus = theta.copy()
+                minus = theta.copy()
+                plus.flat[i] += eps
+                minus.flat[i] -= eps
+                grad[i] = (J(plus) - J(minus)) / (2 * eps)
+            return grad
+    """),
+    # --------------------------------------------------------- forward_difference_gradient
+    _m("forward_difference_gradient", "divides the one-sided difference by 2 eps (gradient half as large)", """
+        def forward_difference_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            grad = np.zeros_like(theta)
+            j0 = J(theta)
+            for i in range(theta.size):
+                plus = theta.copy()
+                plus.flat[i] += eps
+                grad.flat[i] = (J(plus) - j0) / (2 * eps)
+            return grad
+    """),
+    _m("forward_difference_gradient", "uses the central difference instead of the one-sided one", """
+        def forward_difference_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            grad = np.zeros_like(theta)
+            for i in range(theta.size):
+                plus = theta.copy()
+                minus = theta.copy()
+                plus.flat[i] += eps
+                minus.flat[i] -= eps
+                grad.flat[i] = (J(plus) - J(minus)) / (2 * eps)
+            return grad
+    """),
+    _m("forward_difference_gradient", "sign flip: computes (J(theta) - J(theta + eps)) / eps", """
+        def forward_difference_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            grad = np.zeros_like(theta)
+            j0 = J(theta)
+            for i in range(theta.size):
+                plus = theta.copy()
+                plus.flat[i] += eps
+                grad.flat[i] = (j0 - J(plus)) / eps
+            return grad
+    """),
+    _m("forward_difference_gradient", "perturbs all coordinates at once instead of one at a time", """
+        def forward_difference_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            slope = (J(theta + eps) - J(theta)) / eps
+            return np.full(theta.shape, slope)
+    """),
+    # ---------------------------------------------------------------- relative_difference
+    _m("relative_difference", "divides by ||a|| + ||b|| instead of ||a + b||", """
+        def relative_difference(a, b):
+            a = np.asarray(a, dtype=float)
+            b = np.asarray(b, dtype=float)
+            den = np.linalg.norm(a) + np.linalg.norm(b)
+            if den == 0:
+                return 0.0
+            return np.linalg.norm(a - b) / den
+    """),
+    _m("relative_difference", "divides by ||a|| only instead of ||a + b||", """
+        def relative_difference(a, b):
+            a = np.asarray(a, dtype=float)
+            b = np.asarray(b, dtype=float)
+            den = np.linalg.norm(a)
+            if den == 0:
+                return 0.0
+            return np.linalg.norm(a - b) / den
+    """),
+    _m("relative_difference", "no special case: returns nan (0/0) when both vectors are zero", """
+        def relative_difference(a, b):
+            a = np.asarray(a, dtype=float)
+            b = np.asarray(b, dtype=float)
+            return np.linalg.norm(a - b) / np.linalg.norm(a + b)
+    """),
+    _m("relative_difference", "uses plain sums instead of norms, so differences of opposite sign cancel", """
+        def relative_difference(a, b):
+            a = np.asarray(a, dtype=float)
+            b = np.asarray(b, dtype=float)
+            den = np.sum(a + b)
+            if den == 0:
+                return 0.0
+            return np.sum(a - b) / den
+    """),
+    _m("relative_difference", "uses squared norms ||a - b||^2 / ||a + b||^2", """
+        def relative_difference(a, b):
+            a = np.asarray(a, dtype=float)
+            b = np.asarray(b, dtype=float)
+            den = np.sum((a + b) ** 2)
+            if den == 0:
+                return 0.0
+            return np.sum((a - b) ** 2) / den
+    """),
+    # ----------------------------------------------------------- debug_initialize_weights
+    _m("debug_initialize_weights", "reshapes in NumPy's row-major (C) order instead of Octave's column-major order", """
+        def debug_initialize_weights(fan_out, fan_in):
+            n = fan_out * (fan_in + 1)
+            return np.sin(np.arange(1, n + 1)).reshape(fan_out, fan_in + 1) / 10
+    """),
+    _m("debug_initialize_weights", "off by one: sin(0..n-1) instead of sin(1..n)", """
+        def debug_initialize_weights(fan_out, fan_in):
+            n = fan_out * (fan_in + 1)
+            return np.sin(np.arange(n)).reshape((fan_out, fan_in + 1), order="F") / 10
+    """),
+    _m("debug_initialize_weights", "forgets to divide by 10", """
+        def debug_initialize_weights(fan_out, fan_in):
+            n = fan_out * (fan_in + 1)
+            return np.sin(np.arange(1, n + 1)).reshape((fan_out, fan_in + 1), order="F")
+    """),
+    _m("debug_initialize_weights", "swaps the roles of fan_in and fan_out: shape (fan_in, fan_out + 1)", """
+        def debug_initialize_weights(fan_out, fan_in):
+            n = fan_in * (fan_out + 1)
+            return np.sin(np.arange(1, n + 1)).reshape((fan_in, fan_out + 1), order="F") / 10
+    """),
+    _m("debug_initialize_weights", "forgets the bias column: shape (fan_out, fan_in)", """
+        def debug_initialize_weights(fan_out, fan_in):
+            n = fan_out * fan_in
+            return np.sin(np.arange(1, n + 1)).reshape((fan_out, fan_in), order="F") / 10
+    """),
+    # ---------------------------------------------------------------- check_nn_gradients
+    _m("check_nn_gradients", "regularizes the bias column in the analytic gradient", """
+        def check_nn_gradients(lam=0.0):
+            thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+            X = debug_initialize_weights(5, 2)
+            y = np.arange(1, 6) % 3
+            m = X.shape[0]
+            shapes = [t.shape for t in thetas]
+            J = lambda p: backprop(roll(p, shapes), X, y, lam)[0]
+            numgrad = numerical_gradient(J, unroll(thetas))
+            grads = backprop(thetas, X, y, lam)[1]
+            grads = [g + (lam / m) * np.column_stack([t[:, 0], np.zeros_like(t[:, 1:])])
+                     for g, t in zip(grads, thetas)]
+            grad = unroll(grads)
+            return numgrad, grad, relative_difference(numgrad, grad)
+    """),
+    _m("check_nn_gradients", "returns the unnormalized distance ||numgrad - grad|| instead of the relative difference", """
+        def check_nn_gradients(lam=0.0):
+            thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+            X = debug_initialize_weights(5, 2)
+            y = np.arange(1, 6) % 3
+            shapes = [t.shape for t in thetas]
+            J = lambda p: backprop(roll(p, shapes), X, y, lam)[0]
+            numgrad = numerical_gradient(J, unroll(thetas))
+            grad = unroll(backprop(thetas, X, y, lam)[1])
+            return numgrad, grad, np.linalg.norm(numgrad - grad)
+    """),
+    _m("check_nn_gradients", "uses the one-sided forward difference for the numerical gradient", """
+        def check_nn_gradients(lam=0.0):
+            thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+            X = debug_initialize_weights(5, 2)
+            y = np.arange(1, 6) % 3
+            shapes = [t.shape for t in thetas]
+            J = lambda p: backprop(roll(p, shapes), X, y, lam)[0]
+            numgrad = forward_difference_gradient(J, unroll(thetas))
+            grad = unroll(backprop(thetas, X, y, lam)[1])
+            return numgrad, grad, relative_difference(numgrad, grad)
+    """),
+    _m("check_nn_gradients", "ignores lam: always checks the unregularized cost", """
+        def check_nn_gradients(lam=0.0):
+            thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+            X = debug_initialize_weights(5, 2)
+            y = np.arange(1, 6) % 3
+            shapes = [t.shape for t in thetas]
+            J = lambda p: backprop(roll(p, shapes), X, y, 0.0)[0]
+            numgrad = numerical_gradient(J, unroll(thetas))
+            grad = unroll(backprop(thetas, X, y, 0.0)[1])
+            return numgrad, grad, relative_difference(numgrad, grad)
+    """),
+    _m("check_nn_gradients", "labels start at 0 (np.arange(5) % 3) instead of the lecture's 1 + mod(1:m, 3) shifted", """
+        def check_nn_gradients(lam=0.0):
+            thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+            X = debug_initialize_weights(5, 2)
+            y = np.arange(5) % 3
+            shapes = [t.shape for t in thetas]
+            J = lambda p: backprop(roll(p, shapes), X, y, lam)[0]
+            numgrad = numerical_gradient(J, unroll(thetas))
+            grad = unroll(backprop(thetas, X, y, lam)[1])
+            return numgrad, grad, relative_difference(numgrad, grad)
+    """),
+    _m("check_nn_gradients", "unrolls the backprop gradient in Octave's column-major order, so it is "
+       "compared with the wrong entries of the numerical gradient", """
+        def check_nn_gradients(lam=0.0):
+            thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+            X = debug_initialize_weights(5, 2)
+            y = np.arange(1, 6) % 3
+            shapes = [t.shape for t in thetas]
+            J = lambda p: backprop(roll(p, shapes), X, y, lam)[0]
+            numgrad = numerical_gradient(J, unroll(thetas))
+            grad = np.concatenate([g.ravel(order="F") for g in backprop(thetas, X, y, lam)[1]])
+            return numgrad, grad, relative_difference(numgrad, grad)
+    """),
+    _m("check_nn_gradients", "builds the debug inputs X in row-major order instead of with debug_initialize_weights", """
+        def check_nn_gradients(lam=0.0):
+            thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+            X = np.sin(np.arange(1, 16)).reshape(5, 3) / 10
+            y = np.arange(1, 6) % 3
+            shapes = [t.shape for t in thetas]
+            J = lambda p: backprop(roll(p, shapes), X, y, lam)[0]
+            numgrad = numerical_gradient(J, unroll(thetas))
+            grad = unroll(backprop(thetas, X, y, lam)[1])
+            return numgrad, grad, relative_difference(numgrad, grad)
+    """),
+]
