@@ -58,7 +58,7 @@ def get(assignment_id):
 
 def configure(c, root=ROOT, db_url=None):
     """Apply the course settings to an nbgrader/traitlets config object ``c``."""
-    from autograder.nbgrader_ext import SafeExecute
+    from autograder.nbgrader_ext import SafeExecute, ScrubHiddenTracebacks
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                         GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
@@ -74,7 +74,9 @@ def configure(c, root=ROOT, db_url=None):
     c.Autograde.autograde_preprocessors = [SafeExecute, IgnorePattern, ClearMetadataPreprocessor,
                                            LimitOutput, SaveAutoGrades, AssignLatePenalties,
                                            CheckCellMetadata]
-    # Feedback must not show hidden tests (nbgrader #917): clear them first.
-    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    # Feedback must not show hidden tests (nbgrader #917), neither in the cell
+    # source nor quoted in an error's traceback.
+    c.GenerateFeedback.preprocessors = [GetGrades, ScrubHiddenTracebacks, ClearHiddenTests,
+                                        CSSHTMLHeaderPreprocessor]
     c.ClearHiddenTests.enforce_metadata = False
     return c

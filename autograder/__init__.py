@@ -17,6 +17,9 @@ from autograder.checks import (CheckFailed, Result, central_differences, check_c
 from autograder import tolerances
 from autograder.compare import compare
 from autograder.runner import call
+from autograder.watchdog import install as _install_watchdog
+
+_install_watchdog()
 
 __all__ = [
     "CheckFailed", "Result", "call", "central_differences", "check_call", "check_cases",

@@ -127,10 +127,15 @@ def check_call(result, fn, args=(), kwargs=None, expected=None, *, label="", rto
                atol=ATOL, variants=None, allow_warnings=False, weight=1.0, trusted=None):
     """Call ``fn`` safely and check its value; return the value (or None).
 
+    ``fn`` is a function or the name of one defined in the notebook;
     ``trusted`` ({name: function}) replaces those globals of ``fn`` during the call.
     """
     kwargs = kwargs or {}
-    label = label or f"{result.name}({_describe(args, kwargs)})"
+    fn, fname = _lookup(fn)
+    label = label or f"{fname if result.name == 'result' else result.name}({_describe(args, kwargs)})"
+    if fn is None or not callable(fn):
+        result.fail(f"{fname} is not defined as a function — run its cell (and fix any error in it)", weight)
+        return None
     out = call(fn, args, kwargs, swap=trusted)
     if not out.ok:
         result.fail(f"{label} raised {out.error}", weight)
@@ -174,7 +179,10 @@ def check_cases(fn, cases, *, name=None, rtol=RTOL, atol=ATOL, allow_warnings=Fa
     if func is None or not callable(func):
         result.fail(f"{fname} is not defined as a function — run its cell (and fix any error in it)")
         return result
-    for case in cases:
+    for k, case in enumerate(cases):
+        if result.items and "raised timeout" in result.items[-1][2]:
+            result.fail(f"{len(cases) - k} more case(s) skipped after the timeout", weight=len(cases) - k)
+            break
         check_call(result, func, case.get("args", ()), case.get("kwargs", {}), case["expected"],
                    label=case.get("label", ""), rtol=rtol, atol=atol,
                    variants=case.get("variants"), allow_warnings=allow_warnings,

@@ -10,6 +10,7 @@ import copy
 import io
 import signal
 import threading
+import time
 import warnings
 from dataclasses import dataclass, field
 
@@ -35,23 +36,42 @@ class Outcome:
         return not self.error
 
 
-@contextlib.contextmanager
-def _time_limit(seconds):
-    # SIGALRM only works in the main thread; ipykernel runs cells there.
-    if seconds is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class _Deadline:
+    """SIGALRM-based wall-clock limit that nests: an outer limit keeps running."""
 
-    def handler(signum, frame):
-        raise CallTimeout(f"did not finish within {seconds:g} s (infinite loop?)")
+    def __init__(self, seconds, exc_factory):
+        self.seconds, self.exc_factory = seconds, exc_factory
 
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
+    def __enter__(self):
+        # SIGALRM only works in the main thread; ipykernel runs cells there.
+        self.active = self.seconds is not None and threading.current_thread() is threading.main_thread()
+        if not self.active:
+            return self
+        self.t0 = time.monotonic()
+        self.old_handler = signal.signal(signal.SIGALRM, self._fire)
+        self.outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
+        first = self.seconds if not self.outer_left else min(self.seconds, self.outer_left)
+        signal.setitimer(signal.ITIMER_REAL, first)
+        return self
+
+    def _fire(self, signum, frame):
+        if self.outer_left and time.monotonic() - self.t0 >= self.outer_left - 1e-3:
+            self.old_handler(signum, frame)  # the outer limit ran out first
+        raise self.exc_factory()
+
+    def __exit__(self, *exc):
+        if not self.active:
+            return False
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        signal.signal(signal.SIGALRM, self.old_handler)
+        if self.outer_left:
+            left = self.outer_left - (time.monotonic() - self.t0)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+        return False
+
+
+def _time_limit(seconds):
+    return _Deadline(seconds, lambda: CallTimeout(f"did not finish within {seconds:g} s (infinite loop?)"))
 
 
 def _same(a, b):

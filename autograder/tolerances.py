@@ -1,4 +1,5 @@
-"""Named tolerances used by every check.  Change them here, nowhere else."""
+"""Named tolerances and limits used by every check.  Change them here, nowhere else."""
+import os
 
 # Student value vs reference value.  Loops, vectorized code and a different
 # summation order differ by ~1e-15 relative; 1e-7 leaves ample room for that
@@ -15,5 +16,10 @@ GRADCHECK_TOL = 1e-6
 # Logic-gate outputs must be within 0.01 of the truth table (syllabus).
 TRUTH_TABLE_TOL = 0.01
 
-# Wall-clock limit for one call of a student function inside a test cell.
-CALL_TIMEOUT_S = 10.0
+# Wall-clock limits while grading (NBGRADER_EXECUTION is set): one call of a
+# student function inside a hidden test, and any one cell.  A lesson notebook
+# runs in well under 20 s in total, so these only stop runaway code, with a
+# clear message, long before nbgrader's own cell timeout (course_config).
+# NNLAB_CALL_TIMEOUT_S / NNLAB_CELL_TIME_LIMIT_S override them (the tests do).
+CALL_TIMEOUT_S = float(os.environ.get("NNLAB_CALL_TIMEOUT_S", 10.0))
+CELL_TIME_LIMIT_S = float(os.environ.get("NNLAB_CELL_TIME_LIMIT_S", 20.0))

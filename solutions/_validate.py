@@ -24,6 +24,7 @@ def check_shape(name, arr, expected):
         e is None or e == s for e, s in zip(expected, arr.shape)
     )
     if not ok:
-        shown = tuple("?" if e is None else e for e in expected)
+        dims = ["?" if e is None else str(e) for e in expected]
+        shown = "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
         raise ValueError(f"{name} has the wrong shape: expected {shown}, received {arr.shape}")
     return arr

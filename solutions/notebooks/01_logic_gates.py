@@ -65,7 +65,7 @@ mistake("used e^(+z) instead of e^(-z)", lambda z: sigmoid(-np.asarray(z, dtype=
 mistake("returned e^(-z) / (1 + e^(-z)), which is 1 - g(z)", lambda z: 1 - sigmoid(z))
 
 # %% hidden="sigmoid" points=2
-ag.score(ag.check_cases(sigmoid, ag.baked("sigmoid")), points=2)
+ag.score(ag.check_cases("sigmoid", ag.baked("sigmoid")), points=2)
 
 # %% [markdown]
 # ## 2. Adding the bias unit
@@ -93,7 +93,7 @@ mistake("filled the bias column with zeros instead of ones",
         lambda X: np.hstack([np.zeros((len(X), 1)), np.asarray(X, dtype=float)]))
 
 # %% hidden="add_bias" points=1
-ag.score(ag.check_cases(add_bias, ag.baked("add_bias")), points=1)
+ag.score(ag.check_cases("add_bias", ag.baked("add_bias")), points=1)
 
 # %% [markdown]
 # ## 3. A logistic unit
@@ -122,7 +122,7 @@ mistake("left out the bias weight theta[0]",
         lambda theta, X: sigmoid(np.asarray(X) @ np.asarray(theta)[1:]))
 
 # %% hidden="logistic_unit" points=1
-ag.score(ag.check_cases(logistic_unit, ag.baked("logistic_unit"), trusted=ag.trusted("sigmoid add_bias")),
+ag.score(ag.check_cases("logistic_unit", ag.baked("logistic_unit"), trusted=ag.trusted("sigmoid add_bias")),
          points=1)
 
 # %% [markdown]
@@ -241,7 +241,7 @@ mistake("did not apply the sigmoid to the output layer",
         lambda thetas, X: add_bias(feedforward(thetas[:-1], X)) @ np.asarray(thetas[-1]).T)
 
 # %% hidden="feedforward" points=2
-ag.score(ag.check_cases(feedforward, ag.baked("feedforward"), trusted=ag.trusted("sigmoid add_bias")),
+ag.score(ag.check_cases("feedforward", ag.baked("feedforward"), trusted=ag.trusted("sigmoid add_bias")),
          points=2)
 
 # %% [markdown]
@@ -344,7 +344,7 @@ mistake("paired alphas[0] with g_1 (off by one: the constant must be alphas[0])"
         lambda alphas, G: np.sign(np.asarray(G) @ np.asarray(alphas)[:-1] + np.asarray(alphas)[-1]))
 
 # %% hidden="sign_aggregate" points=1
-ag.score(ag.check_cases(sign_aggregate, ag.baked("sign_aggregate")), points=1)
+ag.score(ag.check_cases("sign_aggregate", ag.baked("sign_aggregate")), points=1)
 
 # %% [markdown]
 # Now choose `ALPHA_OR` (a vote that is $+1$ unless both perceptrons say $-1$) and build XOR
@@ -369,7 +369,7 @@ try:
 except Exception as _e:
     _r.fail(f"ALPHA_OR must be 3 numbers: {type(_e).__name__}: {_e}")
 _big = np.repeat(_pairs, 3, axis=0)
-ag.check_call(_r, xor_by_aggregation, [_big], trusted=ag.trusted("sign_aggregate ALPHA_AND ALPHA_OR"), expected=np.tile([-1.0, 1.0, 1.0, -1.0], (3, 1)).T.ravel(),
+ag.check_call(_r, "xor_by_aggregation", [_big], trusted=ag.trusted("sign_aggregate ALPHA_AND ALPHA_OR"), expected=np.tile([-1.0, 1.0, 1.0, -1.0], (3, 1)).T.ravel(),
               label="xor_by_aggregation(12 pairs)", variants={"computed XNOR (the outputs are negated)":
                                                              -np.tile([-1.0, 1.0, 1.0, -1.0], (3, 1)).T.ravel()})
 ag.score(_r, points=1)
@@ -395,7 +395,7 @@ mistake("also gave the output layer a bias unit", lambda s: sum((a + 1) * (b + 1
 mistake("counted units, not weights", lambda s: sum(s))
 
 # %% hidden="count_weights" points=1
-ag.score(ag.check_cases(count_weights, ag.baked("count_weights")), points=1)
+ag.score(ag.check_cases("count_weights", ag.baked("count_weights")), points=1)
 
 # %% [markdown]
 # ## Summary

@@ -1,0 +1,50 @@
+"""A per-cell time limit inside the kernel while nbgrader grades or validates.
+
+nbgrader's own cell timeout (course_config.CELL_TIMEOUT_S) interrupts the
+kernel with an opaque error.  While grading (NBGRADER_EXECUTION is set by
+nbgrader autograde/validate), importing ``autograder`` arms a friendlier,
+shorter limit around every cell, so one runaway loop costs one cell, not the
+whole run.
+"""
+import os
+import signal
+import threading
+
+from autograder.tolerances import CELL_TIME_LIMIT_S
+
+
+class CellTimeLimit(Exception):
+    """This cell ran past the per-cell limit while grading."""
+
+
+def _alarm(signum, frame):
+    raise CellTimeLimit(f"this cell ran longer than {CELL_TIME_LIMIT_S:g} s while grading "
+                        "(an infinite loop, or far too much work?)")
+
+
+def _arm(*_):
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, CELL_TIME_LIMIT_S)
+
+
+def _disarm(*_):
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def install():
+    """Arm the limit for every following cell (only while nbgrader executes)."""
+    if not os.environ.get("NBGRADER_EXECUTION") or threading.current_thread() is not threading.main_thread():
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    ip = get_ipython()
+    if ip is None:
+        return False
+    if getattr(ip, "_nnlab_watchdog", False):
+        return True
+    ip.events.register("pre_run_cell", _arm)
+    ip.events.register("post_run_cell", _disarm)
+    ip._nnlab_watchdog = True
+    return True

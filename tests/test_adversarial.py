@@ -1,0 +1,90 @@
+"""Untrusted student code: grading stays correct and finishes.
+
+One class of hostile or broken lesson-01 submissions, graded once with real
+nbgrader through ``nnlab grade``'s machinery.
+"""
+import os
+
+import pytest
+
+from autograder.cli import grade as grading
+from autograder.cli.course import nbgrader_meta, read_nb, release_notebook
+from autograder.cli.submissions import make_submission, write_submission
+from tests.mutants import Mutant
+
+pytestmark = pytest.mark.pipeline
+AID = "01_logic_gates"
+LAST_TASK_POINTS = 2  # test_count_weights (1) + hidden_count_weights (1)
+
+BROKEN = {
+    # os._exit kills the kernel in the last solution cell: the cells after it never run.
+    "killer": [Mutant("count_weights", "kills the kernel", "import os\nos._exit(1)")],
+    # an infinite loop in a graded function: the call and cell limits stop it.
+    "looper": [Mutant("count_weights", "loops forever",
+                      "def count_weights(layer_sizes):\n    while True:\n        pass")],
+    # right answers, plus chatter on stderr from inside a graded function
+    "chatty": [Mutant("sigmoid", "prints to stderr",
+                      "import sys\n_reference_sigmoid = sigmoid\n"
+                      "def sigmoid(z):\n    print('debug: sigmoid called', file=sys.stderr)\n"
+                      "    return _reference_sigmoid(z)")],
+    # tries to use the hidden reference
+    "importer": [Mutant("sigmoid", "imports the reference",
+                        "del sigmoid\nfrom solutions.logic_gates import sigmoid")],
+}
+
+
+@pytest.fixture(scope="module")
+def rows(cfg, tmp_path_factory):
+    saved = {k: os.environ.get(k) for k in ("NNLAB_CALL_TIMEOUT_S", "NNLAB_CELL_TIME_LIMIT_S")}
+    os.environ.update(NNLAB_CALL_TIMEOUT_S="2", NNLAB_CELL_TIME_LIMIT_S="4")
+    try:
+        tmp = tmp_path_factory.mktemp("adversarial")
+        sub = tmp / "submitted"
+        for student, mutants in BROKEN.items():
+            write_submission(make_submission(cfg.ROOT, AID, mutants), sub, student, AID)
+        # edits every test cell to claim full credit; nbgrader must restore them
+        nb = read_nb(release_notebook(cfg.ROOT, AID))
+        for cell in nb.cells:
+            if nbgrader_meta(cell).get("grade"):
+                cell.source = f"{nbgrader_meta(cell)['points']}"
+        write_submission(nb, sub, "editor", AID)
+        result = grading.grade(cfg, sub, [cfg.get(AID)], tmp / "out", jobs=2, progress=lambda *_: None)
+        return {r.student: r for r in result}
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+
+
+def _cell(row, cell_id):
+    return next((score, max_score) for cid, score, max_score in row.cells if cid == cell_id)
+
+
+def test_a_dead_kernel_scores_zero_for_every_cell_it_did_not_run(rows, cfg):
+    row = rows["killer"]
+    assert row.status == "graded"
+    assert _cell(row, "hidden_count_weights")[0] == 0 and _cell(row, "test_count_weights")[0] == 0
+    assert row.score == cfg.get(AID).points - LAST_TASK_POINTS
+    assert any("DeadKernelError" in m for m in row.messages)
+
+
+def test_an_infinite_loop_costs_only_its_own_cells(rows, cfg):
+    row = rows["looper"]
+    assert row.status == "graded"
+    assert row.score == cfg.get(AID).points - LAST_TASK_POINTS
+    assert any("timeout" in m or "ran longer" in m for m in row.messages), row.messages
+
+
+def test_stderr_from_student_code_does_not_zero_a_test_cell(rows, cfg):
+    row = rows["chatty"]
+    assert row.score == cfg.get(AID).points, row.messages
+
+
+def test_the_reference_is_not_importable_while_grading(rows, cfg):
+    # the import fails in the student's cell, so sigmoid is simply missing
+    row = rows["importer"]
+    assert row.score < cfg.get(AID).points
+    assert any("sigmoid is not defined" in m for m in row.messages), row.messages
+
+
+def test_edited_test_cells_are_restored_before_grading(rows):
+    assert rows["editor"].score == 0
