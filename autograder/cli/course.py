@@ -90,6 +90,7 @@ REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
 
 def _significant(text, min_len):
+    # Short lines ("except TypeError:", "return out") are common Python, not evidence.
     out = set()
     for line in text.splitlines():
         line = line.strip()
@@ -98,12 +99,12 @@ def _significant(text, min_len):
     return out
 
 
-def public_lines(nb, min_len=16):
+def public_lines(nb, min_len=24):
     """Significant lines of a source notebook outside solution/hidden regions."""
     return _significant("\n".join(REGION.sub("", c.source + "\n") for c in nb.cells), min_len)
 
 
-def secret_lines(nb, min_len=16):
+def secret_lines(nb, min_len=24):
     """Significant lines found only inside solution and hidden-test regions of a source notebook.
 
     A line that also appears in the public part (say ``raise ValueError(`` in a
