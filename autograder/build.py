@@ -24,10 +24,12 @@ Solution and given cells are cut from the reference module, so the notebook
 and ``solutions/`` cannot drift apart: the module is the one source of truth.
 """
 import ast
+import hashlib
 import importlib
 import inspect
 import json
 import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -62,13 +64,27 @@ def _definition_node(module, name):
 
 def _home(lesson_module, name):
     """The module whose source defines ``name`` (it may be imported into the lesson)."""
-    if hasattr(lesson_module, name):
-        obj = getattr(lesson_module, name)
-        home = getattr(obj, "__module__", None)
-        if inspect.isfunction(obj) and home:
-            return importlib.import_module(home)
+    obj = getattr(lesson_module, name, None)
+    home = getattr(obj, "__module__", None)
+    if inspect.isfunction(obj) and home:
+        return importlib.import_module(home)
+    if _definition_node(lesson_module, name)[0] is not None:
         return lesson_module
-    raise BuildError(f"{lesson_module.__name__} defines no {name!r}")
+    # a constant of another reference module (imported, or used by a given function)
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("solutions.") and hasattr(module, name) \
+                and (obj is None or getattr(module, name) is obj) and _definition_node(module, name)[0] is not None:
+            return module
+    raise BuildError(f"cannot find where {name!r} (used by {lesson_module.__name__}) is defined")
+
+
+def _cell_id(prefix, names, limit=64):
+    """nbgrader/nbformat cell ids: at most 64 characters, stable for the same names."""
+    text = prefix + "_".join(names)
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    return f"{text[:limit - 9]}-{digest}"
 
 
 def definition_source(lesson_module, name, solution):
@@ -231,13 +247,13 @@ def build_notebook(authoring_path, module_name):
             if src:
                 raise BuildError(f"solution cell {names} must be empty: its code comes from {module_name}")
             code = "\n\n\n".join(definition_source(module, n, solution=True) for n in names)
-            cells.append(_code(code, unique("_".join(names)), solution=True))
+            cells.append(_code(code, unique(_cell_id("", names)), solution=True))
         elif "given" in meta:
             names = _names(meta["given"])
             code = "\n\n\n".join(definition_source(module, n, solution=False) for n in names)
             if src:
                 code = src + "\n\n\n" + code
-            cells.append(_code(code, unique("given_" + "_".join(names)), locked=True))
+            cells.append(_code(code, unique(_cell_id("given_", names)), locked=True))
         elif "test" in meta:
             cells.append(_code(src, unique(f"test_{meta['test']}"), grade=True, locked=True,
                                points=meta.get("points", 1)))

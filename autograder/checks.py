@@ -16,12 +16,12 @@ import sys
 
 import numpy as np
 
-from autograder.compare import compare, fmt, leaf_fraction
+from autograder.compare import relation, compare, fmt, leaf_fraction
 from autograder.packing import unpack as _unpack
 from autograder.runner import call
 from autograder.tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_TOL, RTOL
 
-MAX_MESSAGES = 4  # failures shown per task; the rest are counted
+MAX_MESSAGES = 6  # failures shown per task; the rest are counted
 
 
 class CheckFailed(AssertionError):
@@ -39,8 +39,11 @@ def load_trusted(text, names):
     A function is graded with these in place of the student's versions of the
     functions it calls, so one mistake is not charged again downstream.
     """
+    import math
+    import operator
+
     import numpy
-    namespace = {"np": numpy, "numpy": numpy}
+    namespace = {"np": numpy, "numpy": numpy, "math": math, "operator": operator}
     exec(_unpack(text), namespace)  # noqa: S102 - our own baked reference code
     return {n: namespace[n] for n in names}
 
@@ -294,11 +297,14 @@ def expect_gradient(cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL):
                           f"received {[np.shape(g) for g in grads]}")
     analytic = np.concatenate([np.asarray(g, dtype=float).ravel() for g in grads])
     numeric = central_differences(lambda v: cost_grad(rebuild(v))[0], flat)
-    denom = np.linalg.norm(numeric + analytic)
-    diff = np.linalg.norm(numeric - analytic) / denom if denom else 0.0
+    # ||a - n|| / (||a|| + ||n||): in [0, 1], and still meaningful when a = -n.
+    scale = np.linalg.norm(numeric) + np.linalg.norm(analytic)
+    diff = np.linalg.norm(numeric - analytic) / scale if scale else 0.0
     if not diff < tol:
         k = int(np.argmax(np.abs(numeric - analytic)))
+        pattern = relation(analytic, numeric, rtol=1e-4, atol=1e-8) if analytic.size else ""
         raise CheckFailed(
             f"{name}: relative difference to central differences is {diff:.3g} (must be < {tol:g}); "
             f"worst entry {k} of the unrolled gradient: analytic {fmt(analytic[k])}, "
-            f"numerical {fmt(numeric[k])}")
+            f"numerical {fmt(numeric[k])}" + (f"; compared with the numerical gradient, {pattern}"
+                                              if pattern else ""))

@@ -10,8 +10,8 @@ from solutions._validate import as_float_array, check_shape
 from solutions.logic_gates import add_bias, feedforward, sigmoid
 
 
-def _labels(y, K):
-    """Return ``y`` as an int array of shape (m,), checking 0 <= y < K and integrality."""
+def check_labels(y, K):
+    """Return labels ``y`` as an int array of shape (m,); raise ValueError unless they are integers 0..K-1."""
     yf = as_float_array("y", y, ndim=1)
     if not np.all(np.isfinite(yf)) or np.any(yf != np.round(yf)):
         raise ValueError(f"y must hold integer labels 0..{K - 1}, received non-integer values")
@@ -40,7 +40,7 @@ def one_hot(y, K):
     if int(K) != K or K < 1:
         raise ValueError(f"K must be a positive integer, received {K!r}")
     K = int(K)
-    y = _labels(y, K)
+    y = check_labels(y, K)
     # Comparing against 0..K-1 broadcasts (m, 1) with (K,) into (m, K).
     return (y[:, None] == np.arange(K)).astype(float)
 
@@ -61,8 +61,8 @@ def _cross_entropy_from_logits(Z, Y):
     return -np.sum(Y * log_h + (1.0 - Y) * log_1mh)
 
 
-def _weights(thetas):
-    """Return ``thetas`` as a list of 2-D float arrays, each named ``thetas[l]`` in errors."""
+def as_weight_list(thetas):
+    """Return ``thetas`` as a list of 2-D float arrays (a wrong one is named ``thetas[l]`` in the error)."""
     return [as_float_array(f"thetas[{l}]", t, ndim=2) for l, t in enumerate(thetas)]
 
 
@@ -72,6 +72,8 @@ def logistic_cost(theta, X, y, lam):
     ``h = g(X_b theta)`` with ``X_b = [1, X]``;
     ``J = -(1/m) sum_i [y_i log h_i + (1 - y_i) log(1 - h_i)] + lam/(2m) sum_{j>=1} theta_j^2``;
     ``grad = (1/m) X_b^T (h - y) + (lam/m) [0, theta_1, ..., theta_n]``.
+    The logarithms are taken from ``z = X_b theta`` (``-log h = log(1 + e^-z)``),
+    so the cost stays finite when ``h`` rounds to exactly 0 or 1.
 
     Parameters
     ----------
@@ -92,7 +94,11 @@ def logistic_cost(theta, X, y, lam):
     z = Xb @ theta
     reg = theta.copy()
     reg[0] = 0.0  # the bias weight is not penalized, so it gets no decay term
-    J = _cross_entropy_from_logits(z, y) / m + lam / (2 * m) * np.sum(reg**2)
+    # -log g(z) = log(1 + e^-z) and -log(1 - g(z)) = log(1 + e^z), taken from z
+    # directly: logaddexp(0, t) = log(e^0 + e^t) never overflows, so the cost stays
+    # finite even where g(z) itself rounds to exactly 0 or 1.
+    J = np.sum(y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)) / m \
+        + lam / (2 * m) * np.sum(reg**2)
     grad = Xb.T @ (sigmoid(z) - y) / m + (lam / m) * reg
     return np.float64(J), grad
 
@@ -114,7 +120,7 @@ def l2_penalty(thetas, lam, m):
     """
     if not m > 0:
         raise ValueError(f"m must be a positive number of examples, received {m!r}")
-    total = sum(np.sum(t[:, 1:] ** 2) for t in _weights(thetas))
+    total = sum(np.sum(t[:, 1:] ** 2) for t in as_weight_list(thetas))
     return np.float64(lam / (2 * m) * total)
 
 
@@ -122,7 +128,9 @@ def nn_cost(thetas, X, y, lam):
     """Regularized cross-entropy cost of a sigmoid network with K output units.
 
     ``J = -(1/m) sum_i sum_k [Y_ik log h_ik + (1 - Y_ik) log(1 - h_ik)] + l2_penalty(thetas, lam, m)``
-    with ``h = feedforward(thetas, X)`` of shape (m, K) and ``Y = one_hot(y, K)``.
+    with ``h = g(Z)`` the (m, K) outputs and ``Y = one_hot(y, K)``.  The logarithms
+    are taken from the output layer's pre-activations ``Z`` (not from ``h``), so the
+    cost stays finite when outputs saturate.
 
     Parameters
     ----------
@@ -135,7 +143,7 @@ def nn_cost(thetas, X, y, lam):
     -------
     float
     """
-    thetas = _weights(thetas)
+    thetas = as_weight_list(thetas)
     if not thetas:
         raise ValueError("thetas must hold at least 1 weight matrix, received an empty list")
     A = feedforward(thetas[:-1], X)  # last hidden layer (or X itself), shape (m, s_{L-1})
@@ -145,7 +153,10 @@ def nn_cost(thetas, X, y, lam):
     Z = add_bias(A) @ thetas[-1].T
     m, K = Z.shape
     y = check_shape("y", as_float_array("y", y, ndim=1), (m,))
-    return np.float64(_cross_entropy_from_logits(Z, one_hot(y, K)) / m + l2_penalty(thetas, lam, m))
+    Y = one_hot(y, K)
+    # Same stable form as logistic_cost, summed over the K output units.
+    cross_entropy = np.sum(Y * np.logaddexp(0.0, -Z) + (1.0 - Y) * np.logaddexp(0.0, Z)) / m
+    return np.float64(cross_entropy + l2_penalty(thetas, lam, m))
 
 
 def squared_error_cost(H, Y):
@@ -209,7 +220,7 @@ def softmax_cross_entropy(Z, y):
     y = check_shape("y", as_float_array("y", y, ndim=1), (m,))
     S = Z - Z.max(axis=1, keepdims=True)
     log_p = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
-    return np.float64(-np.mean(log_p[np.arange(m), _labels(y, K)]))
+    return np.float64(-np.mean(log_p[np.arange(m), check_labels(y, K)]))
 
 
 def weight_elimination(thetas):
@@ -228,7 +239,7 @@ def weight_elimination(thetas):
     grads : list of ndarray, ``grads[l]`` shape like ``thetas[l]``, column 0 all zeros
     """
     value, grads = 0.0, []
-    for t in _weights(thetas):
+    for t in as_weight_list(thetas):
         # r = 1/sqrt(1 + w^2) and s = w r never overflow (hypot avoids forming
         # w^2), so w^2/(1+w^2) = s^2 and 2w/(1+w^2)^2 = 2 s r^3 hold for any finite w.
         r = 1.0 / np.hypot(1.0, t[:, 1:])

@@ -15,13 +15,18 @@ Conventions (see SYLLABUS.md): a cost function ``J`` takes a float array
 ``thetas[l]`` of shape ``(s_{l+1}, s_l + 1)``, column 0 the bias weights;
 unrolled vectors list the matrices in order, each flattened in C order.
 """
-import operator
-
 import numpy as np
 
 from solutions._validate import as_float_array, check_shape
 from solutions.backprop import backprop
 from solutions.unrolling import roll, unroll
+
+# Everything backprop calls, imported only so that the lesson notebook can hand
+# backprop to students (its given="..." cells copy names importable from here).
+from solutions.backprop import _network, _targets, forward_propagation, sigmoid_gradient  # noqa: F401
+from solutions.cost_functions import (  # noqa: F401
+    _cross_entropy_from_logits, _log_sigmoid_pair, as_weight_list, check_labels, l2_penalty, one_hot)
+from solutions.logic_gates import add_bias, sigmoid  # noqa: F401
 
 
 def _check_eps(eps):
@@ -163,11 +168,13 @@ def relative_difference(a, b):
 
 
 def _as_count(name, value, minimum):
-    """Return ``value`` as an int >= ``minimum`` or raise ``ValueError``."""
-    try:
-        count = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, received {value!r}") from None
+    """Return ``value`` as an int >= ``minimum`` or raise ``ValueError``.
+
+    Python and NumPy integers are accepted; floats (even 3.0) and strings are not.
+    """
+    if not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer, received {value!r}")
+    count = int(value)
     if count < minimum:
         raise ValueError(f"{name} must be >= {minimum}, received {count}")
     return count
@@ -204,10 +211,6 @@ def debug_initialize_weights(fan_out, fan_in):
     return np.sin(np.arange(1, n + 1)).reshape((fan_out, fan_in + 1), order="F") / 10.0
 
 
-# The lecture's debug network: small enough that 2n cost evaluations are cheap.
-_DEBUG_INPUTS, _DEBUG_HIDDEN, _DEBUG_CLASSES, _DEBUG_M = 3, 5, 3, 5
-
-
 def check_nn_gradients(lam=0.0):
     """Compare backprop with central differences on the lecture's debug network.
 
@@ -236,13 +239,15 @@ def check_nn_gradients(lam=0.0):
     lam = float(lam)
     if not np.isfinite(lam) or lam < 0.0:
         raise ValueError(f"lam must be a finite number >= 0, received {lam!r}")
+    # The lecture's debug network: small enough that 2n cost evaluations are cheap.
+    n_inputs, n_hidden, n_classes, m = 3, 5, 3, 5
     thetas = [
-        debug_initialize_weights(_DEBUG_HIDDEN, _DEBUG_INPUTS),
-        debug_initialize_weights(_DEBUG_CLASSES, _DEBUG_HIDDEN),
+        debug_initialize_weights(n_hidden, n_inputs),
+        debug_initialize_weights(n_classes, n_hidden),
     ]
     # Same helper for the inputs: reproducible, non-degenerate features.
-    X = debug_initialize_weights(_DEBUG_M, _DEBUG_INPUTS - 1)
-    y = np.arange(1, _DEBUG_M + 1) % _DEBUG_CLASSES
+    X = debug_initialize_weights(m, n_inputs - 1)
+    y = np.arange(1, m + 1) % n_classes
     shapes = [t.shape for t in thetas]
 
     def cost(params):

@@ -15,7 +15,8 @@ import pytest
 
 import course_config
 from autograder.cli import grade as grading
-from autograder.cli.course import read_nb, release_notebook, secret_lines, source_notebook
+from autograder.cli.course import (read_nb, release_notebook, secret_blocks, secret_lines, shows_block,
+                                   source_notebook)
 from autograder.cli.release import find_leaks, forbidden_for
 from autograder.cli.submissions import make_submission, write_submission
 
@@ -87,13 +88,19 @@ def test_student_wheel_contains_no_reference_or_tests(cfg, tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(cfg.ROOT)],
                    check=True, capture_output=True)
     wheel = next(tmp_path.glob("*.whl"))
-    secrets = set()
+    blocks = set()
     for a in LESSONS:
-        secrets |= secret_lines(read_nb(source_notebook(cfg.ROOT, a.id)))
+        blocks |= secret_blocks(read_nb(source_notebook(cfg.ROOT, a.id)))
+    assert len(blocks) > 20
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
         assert not [n for n in names if n.startswith(("solutions/", "tests/", "source/"))], names
         for n in names:
-            text = z.read(n).decode("utf-8", "replace")
-            present = {line.strip() for line in text.splitlines()}
-            assert not (present & secrets), (n, sorted(present & secrets)[:3])
+            found = shows_block(z.read(n).decode("utf-8", "replace"), blocks)
+            assert not found, (n, found[:2])
+
+
+def test_block_search_finds_a_solution_pasted_into_a_file(cfg):
+    nb = read_nb(source_notebook(cfg.ROOT, LESSONS[0].id))
+    block = sorted(secret_blocks(nb))[0]
+    assert shows_block("x = 1\n" + block + "\n", {block}) == [block]

@@ -115,3 +115,24 @@ def secret_lines(nb, min_len=24):
         for _, body in REGION.findall(cell.source + "\n"):
             inside |= _significant(body, min_len)
     return inside - public_lines(nb, min_len)
+
+
+def _squash(text):
+    return "".join(text.split())
+
+
+def secret_blocks(nb, min_len=40):
+    """Whole solution/hidden-test regions, whitespace removed (for substring search in any text)."""
+    blocks = set()
+    for cell in nb.cells:
+        for _, body in REGION.findall(cell.source + "\n"):
+            code = _squash("\n".join(ln for ln in body.splitlines() if not ln.strip().startswith("#")))
+            if len(code) >= min_len:
+                blocks.add(code)
+    return blocks
+
+
+def shows_block(text, blocks):
+    """The secret blocks that appear in ``text`` (whitespace ignored)."""
+    flat = _squash(text)
+    return [b for b in blocks if b in flat]

@@ -23,7 +23,7 @@ def _cell(text):
     return dedent(text).strip() + "\n"
 
 
-def _variant(task, mistake, old, new, cells=None):
+def _variant(task, mistake, old, new, cells=None, words=""):
     """Mutant of ``cells[task]`` with the one occurrence of ``old`` replaced by ``new``.
 
     ``cells`` defaults to this module's ``CORRECT_CELLS``.  ``old`` and ``new``
@@ -34,7 +34,8 @@ def _variant(task, mistake, old, new, cells=None):
     old, new = dedent(old).strip("\n"), dedent(new).strip("\n")
     for pad in ("", "    ", "        ", "            ", "                "):
         if base.count(indent(old, pad)) == 1:
-            return Mutant(task=task, mistake=mistake, code=base.replace(indent(old, pad), indent(new, pad)))
+            return Mutant(task=task, mistake=mistake, code=base.replace(indent(old, pad), indent(new, pad)),
+                          words=words)
     raise AssertionError(f"{task}: {old!r} does not occur exactly once in the correct cell")
 
 
@@ -144,7 +145,8 @@ CORRECT_CELLS = {
             z = [a[l] @ thetas[l].T for l in range(len(thetas))]
             h = a[-1]
             if loss == "cross_entropy":
-                J = -np.sum(Y * np.log(h) + (1 - Y) * np.log(1 - h)) / m
+                # log g(z) = -log(1 + e^-z) and log(1 - g(z)) = -log(1 + e^z), finite even when h is 0 or 1
+                J = np.sum(Y * np.logaddexp(0, -z[-1]) + (1 - Y) * np.logaddexp(0, z[-1])) / m
                 delta = h - Y
             else:
                 J = np.sum((h - Y) ** 2) / (2 * m)
@@ -178,7 +180,7 @@ CORRECT_CELLS = {
                     if l < len(thetas) - 1:
                         h = np.concatenate(([1.0], h))
                     a.append(h)
-                J += -np.sum(Y[i] * np.log(a[-1]) + (1 - Y[i]) * np.log(1 - a[-1]))
+                J += np.sum(Y[i] * np.logaddexp(0, -z[-1]) + (1 - Y[i]) * np.logaddexp(0, z[-1]))
                 delta = a[-1] - Y[i]
                 for l in range(len(thetas) - 1, -1, -1):
                     Delta[l] = Delta[l] + np.outer(delta, a[l])
@@ -220,7 +222,8 @@ CORRECT_CELLS = {
 MUTANTS: list[Mutant] = [
     # --- add_mul_graph -----------------------------------------------------
     _variant("add_mul_graph", "sign flip: takes dq/dx = -1 in the derivative through the sum",
-             "dfdx = 1.0 * dfdq", "dfdx = -1.0 * dfdq"),
+             "dfdx = 1.0 * dfdq", "dfdx = -1.0 * dfdq",
+             words=r"flipped the sign of df/dx"),
     _variant("add_mul_graph", "forgets the chain rule: returns the local derivatives dq/dx = dq/dy = 1",
              """
                  dfdx = 1.0 * dfdq
@@ -229,7 +232,8 @@ MUTANTS: list[Mutant] = [
              """
                  dfdx = 1.0
                  dfdy = 1.0
-             """),
+             """,
+             words=r"without multiplying them by the upstream gradient"),
     _variant("add_mul_graph", "swaps the local gradients of the product (df/dz = z, df/dq = q)",
              """
                  dfdz = q
@@ -238,7 +242,8 @@ MUTANTS: list[Mutant] = [
              """
                  dfdz = z
                  dfdq = q
-             """),
+             """,
+             words=r"swapped the product's local gradients"),
     _variant("add_mul_graph", "operator precedence: computes f = x + y * z",
              """
                  q = x + y
@@ -253,14 +258,18 @@ MUTANTS: list[Mutant] = [
                  dfdx = 1.0
                  dfdy = z
                  dfdz = y
-             """),
+             """,
+             words=r"computed f = x \+ y \* z"),
     # --- sigmoid_neuron ----------------------------------------------------
     _variant("sigmoid_neuron", "applies sigmoid_gradient to the output f instead of to z",
-             "dz = f * (1 - f)", "dz = sigmoid_gradient(f)"),
+             "dz = f * (1 - f)", "dz = sigmoid_gradient(f)",
+             words=r"g'\(f\) instead of g'\(z\)"),
     _variant("sigmoid_neuron", "forgets the (1 - f) factor of the sigmoid's derivative",
-             "dz = f * (1 - f)", "dz = f"),
+             "dz = f * (1 - f)", "dz = f",
+             words=r"left out the factor \(1 - f\)"),
     _variant("sigmoid_neuron", "gives the bias weight w2 a zero gradient",
-             "np.array([x[0], x[1], 1.0])", "np.array([x[0], x[1], 0.0])"),
+             "np.array([x[0], x[1], 1.0])", "np.array([x[0], x[1], 0.0])",
+             words=r"bias weight w2 a zero gradient"),
     _variant("sigmoid_neuron", "swaps w and x in the gradients (dw uses w, dx uses x)",
              """
                  dw = dz * np.array([x[0], x[1], 1.0])
@@ -269,68 +278,96 @@ MUTANTS: list[Mutant] = [
              """
                  dw = dz * np.array([w[0], w[1], 1.0])
                  dx = dz * x
-             """),
+             """,
+             words=r"swapped w and x in the gradients"),
     # --- squared_norm_wx ---------------------------------------------------
     _variant("squared_norm_wx", "dx = W q: forgets to transpose W (should be W^T q)",
-             "dx = W.T @ dq", "dx = W @ dq"),
+             "dx = W.T @ dq", "dx = W @ dq",
+             words=r"forgot to transpose W in dx"),
     _variant("squared_norm_wx", "dW = x q^T: outer product in the wrong order (transposed gradient)",
-             "dW = np.outer(dq, x)", "dW = np.outer(x, dq)"),
+             "dW = np.outer(dq, x)", "dW = np.outer(x, dq)",
+             words=r"outer product in the wrong order"),
     _variant("squared_norm_wx", "drops the factor 2 of d(q^2)/dq",
-             "dq = 2 * q", "dq = q"),
+             "dq = 2 * q", "dq = q",
+             words=r"dropped the factor 2 of d\(q \. q\)/dq"),
     _variant("squared_norm_wx", "computes ||W x|| instead of its square",
-             "f = np.sum(q ** 2)", "f = np.sqrt(np.sum(q ** 2))"),
+             "f = np.sum(q ** 2)", "f = np.sqrt(np.sum(q ** 2))",
+             words=r"norm \|\|W x\|\| instead of its square"),
     # --- sigmoid_gradient --------------------------------------------------
     _variant("sigmoid_gradient", "applies the a(1 - a) formula to z itself instead of to g(z)",
-             "return sigmoid(z) * (1 - sigmoid(z))", "return z * (1 - z)"),
+             "return sigmoid(z) * (1 - sigmoid(z))", "return z * (1 - z)",
+             words=r"to z itself, z\(1 - z\)"),
     _variant("sigmoid_gradient", "mixes z and g(z): g(z)(1 - z)",
-             "return sigmoid(z) * (1 - sigmoid(z))", "return sigmoid(z) * (1 - z)"),
+             "return sigmoid(z) * (1 - sigmoid(z))", "return sigmoid(z) * (1 - z)",
+             words=r"g\(z\)\(1 - z\) instead of g\(z\)\(1 - g\(z\)\)"),
     _variant("sigmoid_gradient", "uses the tanh-style derivative 1 - g(z)^2",
-             "return sigmoid(z) * (1 - sigmoid(z))", "return 1 - sigmoid(z) ** 2"),
+             "return sigmoid(z) * (1 - sigmoid(z))", "return 1 - sigmoid(z) ** 2",
+             words=r"used 1 - g\(z\)\^2"),
     _variant("sigmoid_gradient", "sign flip: -g(z)(1 - g(z))",
-             "return sigmoid(z) * (1 - sigmoid(z))", "return -sigmoid(z) * (1 - sigmoid(z))"),
+             "return sigmoid(z) * (1 - sigmoid(z))", "return -sigmoid(z) * (1 - sigmoid(z))",
+             words=r"sigmoid_gradient\(.*the sign is flipped"),
     # --- tanh_gradient -----------------------------------------------------
     _variant("tanh_gradient", "forgets the square: 1 - tanh(z)",
-             "return 1 - np.tanh(z) ** 2", "return 1 - np.tanh(z)"),
+             "return 1 - np.tanh(z) ** 2", "return 1 - np.tanh(z)",
+             words=r"forgot to square tanh"),
     _variant("tanh_gradient", "applies 1 - a^2 to z itself instead of to tanh(z)",
-             "return 1 - np.tanh(z) ** 2", "return 1 - z ** 2"),
+             "return 1 - np.tanh(z) ** 2", "return 1 - z ** 2",
+             words=r"to z itself, 1 - z\^2"),
     _variant("tanh_gradient", "uses the sigmoid-style formula tanh(z)(1 - tanh(z))",
-             "return 1 - np.tanh(z) ** 2", "return np.tanh(z) * (1 - np.tanh(z))"),
+             "return 1 - np.tanh(z) ** 2", "return np.tanh(z) * (1 - np.tanh(z))",
+             words=r"sigmoid's form tanh\(z\)\(1 - tanh\(z\)\)"),
     _variant("tanh_gradient", "sign flip: 1 + tanh(z)^2",
-             "return 1 - np.tanh(z) ** 2", "return 1 + np.tanh(z) ** 2"),
+             "return 1 - np.tanh(z) ** 2", "return 1 + np.tanh(z) ** 2",
+             words=r"wrote 1 \+ tanh\(z\)\^2"),
     # --- relu --------------------------------------------------------------
     _variant("relu", "np.max (a reduction over the array) instead of the elementwise np.maximum",
-             "return np.maximum(z, 0)", "return np.max(z, 0)"),
+             "return np.maximum(z, 0)", "return np.max(z, 0)",
+             words=r"np\.max, which reduces the array"),
     _variant("relu", "keeps the negative part: min(z, 0)",
-             "return np.maximum(z, 0)", "return np.minimum(z, 0)"),
+             "return np.maximum(z, 0)", "return np.minimum(z, 0)",
+             words=r"kept the negative part, min\(z, 0\)"),
     _variant("relu", "returns the step (the gradient) instead of the value",
-             "return np.maximum(z, 0)", "return (z > 0).astype(float)"),
+             "return np.maximum(z, 0)", "return (z > 0).astype(float)",
+             words=r"returned the step 1\[z > 0\]"),
     _variant("relu", "absolute value instead of clipping at 0",
-             "return np.maximum(z, 0)", "return np.abs(z)"),
+             "return np.maximum(z, 0)", "return np.abs(z)",
+             words=r"returned \|z\| instead of max\(z, 0\)"),
     # --- relu_gradient -----------------------------------------------------
     _variant("relu_gradient", "gradient 1 at z = 0 (uses z >= 0)",
-             "return (z > 0).astype(float)", "return (z >= 0).astype(float)"),
+             "return (z > 0).astype(float)", "return (z >= 0).astype(float)",
+             words=r"gradient 1 at z = 0"),
     _variant("relu_gradient", "returns relu(z) instead of its derivative",
-             "return (z > 0).astype(float)", "return np.maximum(z, 0)"),
+             "return (z > 0).astype(float)", "return np.maximum(z, 0)",
+             words=r"returned relu\(z\) instead of its derivative"),
     _variant("relu_gradient", "sign flip: 1 for negative z, 0 for positive z",
-             "return (z > 0).astype(float)", "return (z < 0).astype(float)"),
+             "return (z > 0).astype(float)", "return (z < 0).astype(float)",
+             words=r"swapped the two sides"),
     # --- leaky_relu --------------------------------------------------------
     _variant("leaky_relu", "alpha on the wrong side: scales the positive part",
-             "np.where(z > 0, z, alpha * z)", "np.where(z > 0, alpha * z, z)"),
+             "np.where(z > 0, z, alpha * z)", "np.where(z > 0, alpha * z, z)",
+             words=r"put alpha on the wrong side"),
     _variant("leaky_relu", "max(alpha, z): compares with alpha instead of alpha * z",
-             "return np.where(z > 0, z, alpha * z)", "return np.maximum(alpha, z)"),
+             "return np.where(z > 0, z, alpha * z)", "return np.maximum(alpha, z)",
+             words=r"took max\(alpha, z\)"),
     _variant("leaky_relu", "ignores the alpha argument (hard-coded 0.01)",
-             "np.where(z > 0, z, alpha * z)", "np.where(z > 0, z, 0.01 * z)"),
+             "np.where(z > 0, z, alpha * z)", "np.where(z > 0, z, 0.01 * z)",
+             words=r"ignored the alpha argument"),
     _variant("leaky_relu", "plain ReLU: 0 instead of alpha * z for negative z",
-             "np.where(z > 0, z, alpha * z)", "np.where(z > 0, z, 0.0)"),
+             "np.where(z > 0, z, alpha * z)", "np.where(z > 0, z, 0.0)",
+             words=r"returned 0 for negative z \(plain ReLU\)"),
     # --- leaky_relu_gradient -----------------------------------------------
     _variant("leaky_relu_gradient", "alpha on the wrong side: slope alpha for positive z",
-             "np.where(z > 0, 1.0, alpha)", "np.where(z > 0, alpha, 1.0)"),
+             "np.where(z > 0, 1.0, alpha)", "np.where(z > 0, alpha, 1.0)",
+             words=r"put alpha on the wrong side"),
     _variant("leaky_relu_gradient", "returns alpha * z (the value) instead of the slope alpha",
-             "np.where(z > 0, 1.0, alpha)", "np.where(z > 0, 1.0, alpha * z)"),
+             "np.where(z > 0, 1.0, alpha)", "np.where(z > 0, 1.0, alpha * z)",
+             words=r"returned alpha \* z \(a value\)"),
     _variant("leaky_relu_gradient", "plain ReLU gradient: 0 instead of alpha for negative z",
-             "np.where(z > 0, 1.0, alpha)", "np.where(z > 0, 1.0, 0.0)"),
+             "np.where(z > 0, 1.0, alpha)", "np.where(z > 0, 1.0, 0.0)",
+             words=r"plain ReLU gradient"),
     _variant("leaky_relu_gradient", "ignores the alpha argument (hard-coded 0.01)",
-             "np.where(z > 0, 1.0, alpha)", "np.where(z > 0, 1.0, 0.01)"),
+             "np.where(z > 0, 1.0, alpha)", "np.where(z > 0, 1.0, 0.01)",
+             words=r"ignored the alpha argument"),
     # --- forward_propagation -----------------------------------------------
     _variant("forward_propagation", "passes the bias unit through the sigmoid (hidden bias 0.73 instead of 1)",
              """
@@ -342,7 +379,8 @@ MUTANTS: list[Mutant] = [
                      h = sigmoid(z)
                      if l < len(thetas) - 1:
                          h = sigmoid(add_bias(z))
-             """),
+             """,
+             words=r"passed the bias unit through the sigmoid"),
     _variant("forward_propagation", "adds a bias column to the output layer too",
              """
                      if l < len(thetas) - 1:
@@ -350,7 +388,8 @@ MUTANTS: list[Mutant] = [
              """,
              """
                      h = add_bias(h)
-             """),
+             """,
+             words=r"added a bias column to the output layer"),
     _variant("forward_propagation", "stores a[0] without its bias column",
              """
                  a = [add_bias(X)]
@@ -362,7 +401,8 @@ MUTANTS: list[Mutant] = [
                  for l, theta in enumerate(thetas):
                      inputs = add_bias(a[-1]) if l == 0 else a[-1]
                      z = inputs @ np.asarray(theta, dtype=float).T
-             """),
+             """,
+             words=r"stored a\[0\] = X without its bias column"),
     _variant("forward_propagation", "linear output layer: no sigmoid on the last layer",
              """
                      h = sigmoid(z)
@@ -373,21 +413,28 @@ MUTANTS: list[Mutant] = [
                      h = z
                      if l < len(thetas) - 1:
                          h = add_bias(sigmoid(z))
-             """),
+             """,
+             words=r"left the output layer linear"),
     # --- backprop ----------------------------------------------------------
     _variant("backprop", "applies sigmoid_gradient to the activation a instead of to z (g'(a) for g'(z))",
-             "* sigmoid_gradient(z[l - 1])", "* sigmoid_gradient(a[l][:, 1:])"),
+             "* sigmoid_gradient(z[l - 1])", "* sigmoid_gradient(a[l][:, 1:])",
+             words=r"used g'\(a\) instead of g'\(z\)"),
     _variant("backprop", "regularizes the bias column (column 0) in the gradient",
-             "grads[l][:, 1:] += lam / m * t[:, 1:]", "grads[l] += lam / m * t"),
+             "grads[l][:, 1:] += lam / m * t[:, 1:]", "grads[l] += lam / m * t",
+             words=r"regularized the bias column \(column 0\) of the gradient"),
     _variant("backprop", "missing 1/m: sums the gradient over examples instead of averaging",
-             "grads[l] = delta.T @ a[l] / m", "grads[l] = delta.T @ a[l]"),
+             "grads[l] = delta.T @ a[l] / m", "grads[l] = delta.T @ a[l]",
+             words=r"forgot the 1/m in the gradient"),
     _variant("backprop", "lam/(2m) instead of lam/m in the gradient's regularization term",
-             "grads[l][:, 1:] += lam / m * t[:, 1:]", "grads[l][:, 1:] += lam / (2 * m) * t[:, 1:]"),
+             "grads[l][:, 1:] += lam / m * t[:, 1:]", "grads[l][:, 1:] += lam / (2 * m) * t[:, 1:]",
+             words=r"lam/\(2m\) instead of lam/m"),
     _variant("backprop", "transposed gradient: a^T delta instead of delta^T a",
-             "grads[l] = delta.T @ a[l] / m", "grads[l] = a[l].T @ delta / m"),
+             "grads[l] = delta.T @ a[l] / m", "grads[l] = a[l].T @ delta / m",
+             words=r"transpose of the gradient delta\^T a"),
     _variant("backprop", "forgets the factor g'(z) in the hidden layers' deltas",
              "delta = (delta @ thetas[l][:, 1:]) * sigmoid_gradient(z[l - 1])",
-             "delta = delta @ thetas[l][:, 1:]"),
+             "delta = delta @ thetas[l][:, 1:]",
+             words=r"left out the factor g'\(z\) in the hidden layers' deltas"),
     _variant("backprop", "multiplies the cross-entropy output delta by g'(z) (the squared-error delta)",
              """
                      delta = h - Y
@@ -396,20 +443,34 @@ MUTANTS: list[Mutant] = [
              """
                      delta = (h - Y) * sigmoid_gradient(z[-1])
                  else:
-             """),
+             """,
+             words=r"multiplied the cross-entropy output delta by g'\(z_L\)"),
     _variant("backprop", "squared-error output delta misses the factor g'(z_L)",
-             "delta = (h - Y) * sigmoid_gradient(z[-1])", "delta = h - Y"),
+             "delta = (h - Y) * sigmoid_gradient(z[-1])", "delta = h - Y",
+             words=r"left out the factor g'\(z_L\) in the squared-error output delta"),
     _variant("backprop", "includes the bias column in the L2 term of J",
-             "J += lam / (2 * m) * np.sum(t[:, 1:] ** 2)", "J += lam / (2 * m) * np.sum(t ** 2)"),
+             "J += lam / (2 * m) * np.sum(t[:, 1:] ** 2)", "J += lam / (2 * m) * np.sum(t ** 2)",
+             words=r"included the bias column in the L2 term of J"),
+    _variant("backprop", "drops the 1/2 of the squared error E = 1/(2m) sum ||a_L - y||^2",
+             "J = np.sum((h - Y) ** 2) / (2 * m)", "J = np.sum((h - Y) ** 2) / m",
+             words=r"dropped the 1/2 of the squared error"),
+    _variant("backprop", "cross-entropy J from np.log(a_L): -inf/nan once the outputs saturate to 0 or 1",
+             "J = np.sum(Y * np.logaddexp(0, -z[-1]) + (1 - Y) * np.logaddexp(0, z[-1])) / m",
+             "J = -np.sum(Y * np.log(h) + (1 - Y) * np.log(1 - h)) / m",
+             words=r"saturated .*not finite"),
     # --- backprop_loop -----------------------------------------------------
     _variant("backprop_loop", "uses the integer label y[i] as the target instead of its one-hot row",
-             "delta = a[-1] - Y[i]", "delta = a[-1] - y[i]"),
+             "delta = a[-1] - Y[i]", "delta = a[-1] - y[i]",
+             words=r"integer label y_i as the target"),
     _variant("backprop_loop", "accumulates a delta^T (transposed outer product) instead of delta a^T",
-             "np.outer(delta, a[l])", "np.outer(a[l], delta)"),
+             "np.outer(delta, a[l])", "np.outer(a[l], delta)",
+             words=r"transposed outer product"),
     _variant("backprop_loop", "forgets to divide the accumulated Delta by m",
-             "D = Delta[l] / m", "D = Delta[l].copy()"),
+             "D = Delta[l] / m", "D = Delta[l].copy()",
+             words=r"forgot to divide the accumulated Delta by m"),
     _variant("backprop_loop", "regularizes the bias column (column 0) in the gradient",
-             "D[:, 1:] += lam / m * t[:, 1:]", "D += lam / m * t"),
+             "D[:, 1:] += lam / m * t[:, 1:]", "D += lam / m * t",
+             words=r"regularized the bias column \(column 0\) of the gradient"),
     _variant("backprop_loop", "resets Delta inside the loop over examples (keeps only the last example)",
              """
                  Delta = [np.zeros_like(t) for t in thetas]
@@ -420,16 +481,21 @@ MUTANTS: list[Mutant] = [
                  J = 0.0
                  for i in range(m):
                      Delta = [np.zeros_like(t) for t in thetas]
-             """),
+             """,
+             words=r"reset Delta inside the loop"),
     # --- tanh_regression_backprop --------------------------------------------
     _variant("tanh_regression_backprop", "output delta without the factor 2: -(y - s_L)",
-             "delta = np.array([-2 * (y - s[-1][0])])", "delta = np.array([-(y - s[-1][0])])"),
+             "delta = np.array([-2 * (y - s[-1][0])])", "delta = np.array([-(y - s[-1][0])])",
+             words=r"dropped the factor 2 of the output delta"),
     _variant("tanh_regression_backprop", "sign flip in the output delta: 2 (y - s_L)",
-             "delta = np.array([-2 * (y - s[-1][0])])", "delta = np.array([2 * (y - s[-1][0])])"),
+             "delta = np.array([-2 * (y - s[-1][0])])", "delta = np.array([2 * (y - s[-1][0])])",
+             words=r"flipped the sign of the output delta"),
     _variant("tanh_regression_backprop", "applies tanh_gradient to the activation tanh(s) instead of s",
-             "tanh_gradient(s[l - 1])", "tanh_gradient(xs[l][1:])"),
+             "tanh_gradient(s[l - 1])", "tanh_gradient(xs[l][1:])",
+             words=r"tanh' at the activation tanh\(s\)"),
     _variant("tanh_regression_backprop", "writes tanh'(s) as 1 - s^2 (the activation formula applied to s)",
-             "tanh_gradient(s[l - 1])", "(1 - s[l - 1] ** 2)"),
+             "tanh_gradient(s[l - 1])", "(1 - s[l - 1] ** 2)",
+             words=r"wrote tanh'\(s\) as 1 - s\^2"),
 ]
 
 

@@ -18,6 +18,7 @@ def one_hot(y, K):
     Y[y, np.arange(y.size)] = 1.0
     return Y
 ''',
+        words=r"transpose",
     ),
     Mutant(
         task="one_hot",
@@ -27,6 +28,7 @@ def one_hot(y, K):
     y = np.asarray(y, dtype=int)
     return np.eye(K)[y - 1]
 ''',
+        words=r"1-based",
     ),
     Mutant(
         task="one_hot",
@@ -36,6 +38,7 @@ def one_hot(y, K):
     y = np.asarray(y, dtype=int)
     return np.eye(y.max() + 1)[y]
 ''',
+        words=r"max\(y\) \+ 1 instead of K",
     ),
     Mutant(
         task="one_hot",
@@ -47,15 +50,7 @@ def one_hot(y, K):
     Y[:, y] = 1.0
     return Y
 ''',
-    ),
-    Mutant(
-        task="one_hot",
-        mistake="returns integers instead of float64",
-        code='''\
-def one_hot(y, K):
-    y = np.asarray(y, dtype=int)
-    return np.eye(K, dtype=int)[y]
-''',
+        words=r"whole columns",
     ),
     # ------------------------------------------------------------ logistic_cost
     Mutant(
@@ -72,6 +67,7 @@ def logistic_cost(theta, X, y, lam):
     grad = Xb.T @ (sigmoid(z) - y) / m + lam / m * theta
     return J, grad
 ''',
+        words=r"regularized the bias weight theta\[0\]",
     ),
     Mutant(
         task="logistic_cost",
@@ -88,6 +84,7 @@ def logistic_cost(theta, X, y, lam):
     grad = Xb.T @ (sigmoid(z) - y) + lam * reg
     return J, grad
 ''',
+        words=r"did not divide the gradient by m",
     ),
     Mutant(
         task="logistic_cost",
@@ -104,6 +101,7 @@ def logistic_cost(theta, X, y, lam):
     grad = Xb.T @ (sigmoid(z) - y) / m + lam / m * reg
     return J, grad
 ''',
+        words=r"lam/m instead of lam/\(2m\) in the cost",
     ),
     Mutant(
         task="logistic_cost",
@@ -120,6 +118,7 @@ def logistic_cost(theta, X, y, lam):
     grad = Xb.T @ (sigmoid(z) - y) / m + lam / (2 * m) * reg
     return J, grad
 ''',
+        words=r"lam/\(2m\) instead of lam/m in the gradient",
     ),
     Mutant(
         task="logistic_cost",
@@ -136,6 +135,7 @@ def logistic_cost(theta, X, y, lam):
     grad = Xb.T @ (y - sigmoid(z)) / m + lam / m * reg
     return J, grad
 ''',
+        words=r"\(y - h\) instead of \(h - y\)",
     ),
     Mutant(
         task="logistic_cost",
@@ -152,6 +152,7 @@ def logistic_cost(theta, X, y, lam):
     grad = Xb.T @ (sigmoid(z) - y) / m + lam / m * reg
     return J, grad
 ''',
+        words=r"dropped the minus sign",
     ),
     Mutant(
         task="logistic_cost",
@@ -168,6 +169,7 @@ def logistic_cost(theta, X, y, lam):
     grad = Xb.T @ (h - y) / m + lam / m * reg
     return J, grad
 ''',
+        words=r"rounded sigmoid|emitted RuntimeWarning",
     ),
     # ------------------------------------------------------------------ nn_cost
     Mutant(
@@ -181,6 +183,7 @@ def nn_cost(thetas, X, y, lam):
     J = -np.sum(Y * np.log(H) + (1 - Y) * np.log(1 - H)) / m
     return J + lam / (2 * m) * sum(np.sum(np.asarray(t) ** 2) for t in thetas)
 ''',
+        words=r"regularized the bias column 0",
     ),
     Mutant(
         task="nn_cost",
@@ -193,6 +196,7 @@ def nn_cost(thetas, X, y, lam):
     J = -np.sum(Y * np.log(H)) / m
     return J + lam / (2 * m) * sum(np.sum(np.asarray(t)[:, 1:] ** 2) for t in thetas)
 ''',
+        words=r"left out the \(1 - y\) log\(1 - h\) term",
     ),
     Mutant(
         task="nn_cost",
@@ -205,6 +209,7 @@ def nn_cost(thetas, X, y, lam):
     J = -np.mean(Y * np.log(H) + (1 - Y) * np.log(1 - H))
     return J + lam / (2 * m) * sum(np.sum(np.asarray(t)[:, 1:] ** 2) for t in thetas)
 ''',
+        words=r"averaged over all m\*K outputs",
     ),
     Mutant(
         task="nn_cost",
@@ -217,6 +222,7 @@ def nn_cost(thetas, X, y, lam):
     J = -np.sum(Y * np.log(H) + (1 - Y) * np.log(1 - H)) / m
     return J + lam / 2 * sum(np.sum(np.asarray(t)[:, 1:] ** 2) for t in thetas)
 ''',
+        words=r"lam/2 instead of lam/\(2m\)",
     ),
     Mutant(
         task="nn_cost",
@@ -229,6 +235,7 @@ def nn_cost(thetas, X, y, lam):
     J = -np.sum(Y * np.log(H) + (1 - Y) * np.log(1 - H))
     return J + lam / (2 * m) * sum(np.sum(np.asarray(t)[:, 1:] ** 2) for t in thetas)
 ''',
+        words=r"did not divide the cross-entropy by m",
     ),
     Mutant(
         task="nn_cost",
@@ -241,6 +248,7 @@ def nn_cost(thetas, X, y, lam):
     J = -np.sum(Y * np.log(H) + (1 - Y) * np.log(1 - H)) / m
     return J + lam / (2 * m) * sum(np.sum(np.asarray(t)[:, 1:] ** 2) for t in thetas)
 ''',
+        words=r"integer labels y instead of their one-hot rows",
     ),
     Mutant(
         task="nn_cost",
@@ -253,6 +261,7 @@ def nn_cost(thetas, X, y, lam):
     J = -np.sum(Y * np.log(H) + (1 - Y) * np.log(1 - H)) / m
     return J + lam / (2 * m) * sum(np.sum(np.asarray(t)[:, 1:] ** 2) for t in thetas)
 ''',
+        words=r"np\.log of the sigmoid outputs|emitted RuntimeWarning",
     ),
     # ------------------------------------------------------- squared_error_cost
     Mutant(
@@ -264,6 +273,7 @@ def squared_error_cost(H, Y):
     Y = np.asarray(Y, dtype=float)
     return np.sum((H - Y) ** 2) / H.shape[0]
 ''',
+        words=r"left out the factor 1/2",
     ),
     Mutant(
         task="squared_error_cost",
@@ -274,6 +284,7 @@ def squared_error_cost(H, Y):
     Y = np.asarray(Y, dtype=float)
     return np.sum((H - Y) ** 2) / 2
 ''',
+        words=r"did not divide by m",
     ),
     Mutant(
         task="squared_error_cost",
@@ -284,6 +295,7 @@ def squared_error_cost(H, Y):
     Y = np.asarray(Y, dtype=float)
     return np.mean((H - Y) ** 2) / 2
 ''',
+        words=r"averaged over all m\*K entries",
     ),
     Mutant(
         task="squared_error_cost",
@@ -294,6 +306,7 @@ def squared_error_cost(H, Y):
     Y = np.asarray(Y, dtype=float)
     return np.sum(np.linalg.norm(H - Y, axis=1)) / (2 * H.shape[0])
 ''',
+        words=r"norm \|\|h - y\|\| instead of its square",
     ),
     Mutant(
         task="squared_error_cost",
@@ -304,6 +317,7 @@ def squared_error_cost(H, Y):
     Y = np.asarray(Y, dtype=float)
     return np.sum(np.abs(H - Y)) / (2 * H.shape[0])
 ''',
+        words=r"absolute errors",
     ),
     # ------------------------------------------------------------------ softmax
     Mutant(
@@ -315,6 +329,7 @@ def softmax(Z):
     E = np.exp(Z - Z.max(axis=0, keepdims=True))
     return E / E.sum(axis=0, keepdims=True)
 ''',
+        words=r"columns \(axis=0\)",
     ),
     Mutant(
         task="softmax",
@@ -325,6 +340,7 @@ def softmax(Z):
     E = np.exp(Z)
     return E / E.sum(axis=1, keepdims=True)
 ''',
+        words=r"did not subtract each row's maximum",
     ),
     Mutant(
         task="softmax",
@@ -335,6 +351,7 @@ def softmax(Z):
     E = np.exp(Z - Z.max())
     return E / E.sum(axis=1, keepdims=True)
 ''',
+        words=r"maximum of the whole matrix",
     ),
     Mutant(
         task="softmax",
@@ -345,6 +362,7 @@ def softmax(Z):
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum()
 ''',
+        words=r"sum of the whole matrix",
     ),
     Mutant(
         task="softmax",
@@ -355,6 +373,7 @@ def softmax(Z):
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum(axis=1)
 ''',
+        words=r"keepdims",
     ),
     # ---------------------------------------------------- softmax_cross_entropy
     Mutant(
@@ -368,6 +387,7 @@ def softmax_cross_entropy(Z, y):
     log_p = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
     return -np.sum(log_p[np.arange(len(y)), y])
 ''',
+        words=r"summed the losses over the examples",
     ),
     Mutant(
         task="softmax_cross_entropy",
@@ -379,6 +399,7 @@ def softmax_cross_entropy(Z, y):
     P = np.exp(Z) / np.sum(np.exp(Z), axis=1, keepdims=True)
     return -np.mean(np.log(P[np.arange(len(y)), y]))
 ''',
+        words=r"did not subtract each row's maximum",
     ),
     Mutant(
         task="softmax_cross_entropy",
@@ -389,6 +410,7 @@ def softmax_cross_entropy(Z, y):
     P = softmax(Z)
     return -np.mean(np.log(P[np.arange(len(y)), y]))
 ''',
+        words=r"np\.log of the softmax probabilities",
     ),
     Mutant(
         task="softmax_cross_entropy",
@@ -399,6 +421,7 @@ def softmax_cross_entropy(Z, y):
     y = np.asarray(y, dtype=int)
     return -np.mean(Z[np.arange(len(y)), y])
 ''',
+        words=r"log-sum-exp normalizer",
     ),
     Mutant(
         task="softmax_cross_entropy",
@@ -411,6 +434,7 @@ def softmax_cross_entropy(Z, y):
     log_p = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
     return np.mean(log_p[np.arange(len(y)), y])
 ''',
+        words=r"the sign is flipped",
     ),
     Mutant(
         task="softmax_cross_entropy",
@@ -423,6 +447,7 @@ def softmax_cross_entropy(Z, y):
     log_p = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
     return -np.mean(log_p[:, y])
 ''',
+        words=r"logp\[:, y\]",
     ),
     # --------------------------------------------------------------- l2_penalty
     Mutant(
@@ -432,6 +457,7 @@ def softmax_cross_entropy(Z, y):
 def l2_penalty(thetas, lam, m):
     return lam / (2 * m) * sum(np.sum(np.asarray(t, dtype=float) ** 2) for t in thetas)
 ''',
+        words=r"included the bias column 0 in the penalty",
     ),
     Mutant(
         task="l2_penalty",
@@ -440,6 +466,7 @@ def l2_penalty(thetas, lam, m):
 def l2_penalty(thetas, lam, m):
     return lam / m * sum(np.sum(np.asarray(t, dtype=float)[:, 1:] ** 2) for t in thetas)
 ''',
+        words=r"used lam/m instead of lam/\(2m\)",
     ),
     Mutant(
         task="l2_penalty",
@@ -448,6 +475,7 @@ def l2_penalty(thetas, lam, m):
 def l2_penalty(thetas, lam, m):
     return lam / 2 * sum(np.sum(np.asarray(t, dtype=float)[:, 1:] ** 2) for t in thetas)
 ''',
+        words=r"lam/2 instead of lam/\(2m\)",
     ),
     Mutant(
         task="l2_penalty",
@@ -456,6 +484,7 @@ def l2_penalty(thetas, lam, m):
 def l2_penalty(thetas, lam, m):
     return lam / (2 * m) * sum(np.sum(np.asarray(t, dtype=float)[1:, :] ** 2) for t in thetas)
 ''',
+        words=r"skipped row 0 instead of column 0",
     ),
     Mutant(
         task="l2_penalty",
@@ -464,6 +493,7 @@ def l2_penalty(thetas, lam, m):
 def l2_penalty(thetas, lam, m):
     return lam / (2 * m) * np.sum(np.asarray(thetas[0], dtype=float)[:, 1:] ** 2)
 ''',
+        words=r"only the first weight matrix",
     ),
     Mutant(
         task="l2_penalty",
@@ -472,6 +502,7 @@ def l2_penalty(thetas, lam, m):
 def l2_penalty(thetas, lam, m):
     return lam / (2 * m) * sum(np.linalg.norm(np.asarray(t, dtype=float)[:, 1:]) for t in thetas)
 ''',
+        words=r"norms \|\|Theta\|\|",
     ),
     # ------------------------------------------------------- weight_elimination
     Mutant(
@@ -488,6 +519,7 @@ def weight_elimination(thetas):
         grads.append(g)
     return value, grads
 ''',
+        words=r"left out the square in the denominator",
     ),
     Mutant(
         task="weight_elimination",
@@ -503,6 +535,7 @@ def weight_elimination(thetas):
         grads.append(g)
     return value, grads
 ''',
+        words=r"cubed the denominator",
     ),
     Mutant(
         task="weight_elimination",
@@ -516,6 +549,7 @@ def weight_elimination(thetas):
         grads.append(2 * w / (1 + w**2) ** 2)
     return value, grads
 ''',
+        words=r"included the bias column 0",
     ),
     Mutant(
         task="weight_elimination",
@@ -531,6 +565,7 @@ def weight_elimination(thetas):
         grads.append(g)
     return value, grads
 ''',
+        words=r"weight-decay gradient 2w",
     ),
     Mutant(
         task="weight_elimination",
@@ -546,6 +581,7 @@ def weight_elimination(thetas):
         grads.append(g)
     return value, grads
 ''',
+        words=r"operator precedence",
     ),
     Mutant(
         task="weight_elimination",
@@ -561,5 +597,93 @@ def weight_elimination(thetas):
         grads.append(g)
     return value, grads
 ''',
+        words=r"the sign is flipped",
+    ),
+    # ------------------------------------------------------- more plausible mistakes
+    Mutant(
+        task="logistic_cost",
+        mistake="cross-entropy summed over the examples, not averaged",
+        code='''\
+def logistic_cost(theta, X, y, lam):
+    theta = np.asarray(theta, dtype=float)
+    y = np.asarray(y, dtype=float)
+    Xb = add_bias(X)
+    m = Xb.shape[0]
+    z = Xb @ theta
+    reg = np.r_[0.0, theta[1:]]
+    J = np.sum(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z)) + lam / (2 * m) * np.sum(reg**2)
+    grad = Xb.T @ (sigmoid(z) - y) / m + lam / m * reg
+    return J, grad
+''',
+        words=r"summed the cross-entropy over the examples",
+    ),
+    Mutant(
+        task="logistic_cost",
+        mistake="the other slide convention: penalty lam/m sum theta^2 with gradient 2 lam/m theta",
+        code='''\
+def logistic_cost(theta, X, y, lam):
+    theta = np.asarray(theta, dtype=float)
+    y = np.asarray(y, dtype=float)
+    Xb = add_bias(X)
+    m = Xb.shape[0]
+    z = Xb @ theta
+    J = np.mean(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z)) + lam / m * np.sum(theta[1:] ** 2)
+    grad = Xb.T @ (sigmoid(z) - y) / m
+    grad[1:] += 2 * lam / m * theta[1:]
+    return J, grad
+''',
+        words=r"penalty lam/m \* sum theta_j\^2",
+    ),
+    Mutant(
+        task="nn_cost",
+        mistake="Octave-style 1-based labels: np.eye(K)[y - 1]",
+        code='''\
+def nn_cost(thetas, X, y, lam):
+    thetas = [np.asarray(t, dtype=float) for t in thetas]
+    A = feedforward(thetas[:-1], X)
+    Z = add_bias(A) @ thetas[-1].T
+    m, K = Z.shape
+    Y = np.eye(K)[np.asarray(y) - 1]
+    J = np.sum(Y * np.logaddexp(0, -Z) + (1 - Y) * np.logaddexp(0, Z)) / m
+    return J + l2_penalty(thetas, lam, m)
+''',
+        words=r"1-based",
+    ),
+    Mutant(
+        task="softmax_cross_entropy",
+        mistake="averages -Y log P over all m*K entries",
+        code='''\
+def softmax_cross_entropy(Z, y):
+    Z = np.asarray(Z, dtype=float)
+    S = Z - Z.max(axis=1, keepdims=True)
+    log_p = S - np.log(np.sum(np.exp(S), axis=1, keepdims=True))
+    return -np.mean(one_hot(y, Z.shape[1]) * log_p)
+''',
+        words=r"averaged -Y log p over all m\*K entries",
+    ),
+    Mutant(
+        task="l2_penalty",
+        mistake="penalizes only the last weight matrix",
+        code='''\
+def l2_penalty(thetas, lam, m):
+    return lam / (2 * m) * np.sum(np.asarray(thetas[-1], dtype=float)[:, 1:] ** 2)
+''',
+        words=r"only the last weight matrix",
+    ),
+    Mutant(
+        task="weight_elimination",
+        mistake="returns the weight-decay value sum w^2 with the right gradient",
+        code='''\
+def weight_elimination(thetas):
+    value, grads = 0.0, []
+    for t in thetas:
+        w = np.asarray(t, dtype=float)[:, 1:]
+        value += np.sum(w**2)
+        g = np.zeros(np.shape(t))
+        g[:, 1:] = 2 * w / (1 + w**2) ** 2
+        grads.append(g)
+    return value, grads
+''',
+        words=r"weight-decay value sum w\^2",
     ),
 ]

@@ -10,8 +10,8 @@ from textwrap import dedent
 from tests.mutants import Mutant
 
 
-def _m(task, mistake, code):
-    return Mutant(task=task, mistake=mistake, code=dedent(code).strip() + "\n")
+def _m(task, mistake, code, words):
+    return Mutant(task=task, mistake=mistake, code=dedent(code).strip() + "\n", words=words)
 
 
 MUTANTS = [
@@ -26,7 +26,7 @@ MUTANTS = [
                 plus.flat[i] += eps
                 grad.flat[i] = (J(plus) - j0) / eps
             return grad
-    """),
+    """, r"one-sided \(forward\) difference"),
     _m("numerical_gradient", "divides the central difference by eps instead of 2 eps (gradient twice too large)", """
         def numerical_gradient(J, theta, eps=1e-4):
             theta = np.array(theta, dtype=float)
@@ -38,7 +38,7 @@ MUTANTS = [
                 minus.flat[i] -= eps
                 grad.flat[i] = (J(plus) - J(minus)) / eps
             return grad
-    """),
+    """, r"divided by eps instead of 2 eps"),
     _m("numerical_gradient", "perturbs theta in place and never restores it (the caller's theta is changed)", """
         def numerical_gradient(J, theta, eps=1e-4):
             grad = np.zeros(np.shape(theta))
@@ -49,7 +49,7 @@ MUTANTS = [
                 j_minus = J(theta)
                 grad.flat[i] = (j_plus - j_minus) / (2 * eps)
             return grad
-    """),
+    """, r"modified theta in place"),
     _m("numerical_gradient", "thetaPlus = theta aliases the same array in NumPy (Octave copies), so both "
        "perturbations cancel and the gradient is zero", """
         def numerical_gradient(J, theta, eps=1e-4):
@@ -62,13 +62,13 @@ MUTANTS = [
                 theta_minus.flat[i] = theta_minus.flat[i] - eps
                 grad.flat[i] = (J(theta_plus) - J(theta_minus)) / (2 * eps)
             return grad
-    """),
+    """, r"theta_plus = theta: in NumPy that is the same array"),
     _m("numerical_gradient", "perturbs all coordinates at once instead of one at a time", """
         def numerical_gradient(J, theta, eps=1e-4):
             theta = np.array(theta, dtype=float)
             slope = (J(theta + eps) - J(theta - eps)) / (2 * eps)
             return np.full(theta.shape, slope)
-    """),
+    """, r"perturbed all coordinates at once"),
     _m("numerical_gradient", "returns a flat vector instead of an array shaped like theta", """
         def numerical_gradient(J, theta, eps=1e-4):
             theta = np.array(theta, dtype=float)
@@ -80,7 +80,19 @@ MUTANTS = [
                 minus.flat[i] -= eps
                 grad[i] = (J(plus) - J(minus)) / (2 * eps)
             return grad
-    """),
+    """, r"received shape \(\d+,\) — the numbers are right, reshape"),
+    _m("numerical_gradient", "ignores the eps argument: the lecture's EPSILON = 1e-4 is hard-coded", """
+        def numerical_gradient(J, theta, eps=1e-4):
+            theta = np.array(theta, dtype=float)
+            grad = np.zeros_like(theta)
+            for i in range(theta.size):
+                plus = theta.copy()
+                minus = theta.copy()
+                plus.flat[i] += 1e-4
+                minus.flat[i] -= 1e-4
+                grad.flat[i] = (J(plus) - J(minus)) / (2 * 1e-4)
+            return grad
+    """, r"ignored the eps argument"),
     # --------------------------------------------------------- forward_difference_gradient
     _m("forward_difference_gradient", "divides the one-sided difference by 2 eps (gradient half as large)", """
         def forward_difference_gradient(J, theta, eps=1e-4):
@@ -92,7 +104,7 @@ MUTANTS = [
                 plus.flat[i] += eps
                 grad.flat[i] = (J(plus) - j0) / (2 * eps)
             return grad
-    """),
+    """, r"divided by 2 eps instead of eps"),
     _m("forward_difference_gradient", "uses the central difference instead of the one-sided one", """
         def forward_difference_gradient(J, theta, eps=1e-4):
             theta = np.array(theta, dtype=float)
@@ -104,7 +116,7 @@ MUTANTS = [
                 minus.flat[i] -= eps
                 grad.flat[i] = (J(plus) - J(minus)) / (2 * eps)
             return grad
-    """),
+    """, r"used the central difference instead of the one-sided one"),
     _m("forward_difference_gradient", "sign flip: computes (J(theta) - J(theta + eps)) / eps", """
         def forward_difference_gradient(J, theta, eps=1e-4):
             theta = np.array(theta, dtype=float)
@@ -115,13 +127,13 @@ MUTANTS = [
                 plus.flat[i] += eps
                 grad.flat[i] = (j0 - J(plus)) / eps
             return grad
-    """),
+    """, r"the sign is flipped"),
     _m("forward_difference_gradient", "perturbs all coordinates at once instead of one at a time", """
         def forward_difference_gradient(J, theta, eps=1e-4):
             theta = np.array(theta, dtype=float)
             slope = (J(theta + eps) - J(theta)) / eps
             return np.full(theta.shape, slope)
-    """),
+    """, r"perturbed all coordinates at once"),
     # ---------------------------------------------------------------- relative_difference
     _m("relative_difference", "divides by ||a|| + ||b|| instead of ||a + b||", """
         def relative_difference(a, b):
@@ -131,7 +143,7 @@ MUTANTS = [
             if den == 0:
                 return 0.0
             return np.linalg.norm(a - b) / den
-    """),
+    """, r"divided by \|\|a\|\| \+ \|\|b\|\| instead of \|\|a \+ b\|\|"),
     _m("relative_difference", "divides by ||a|| only instead of ||a + b||", """
         def relative_difference(a, b):
             a = np.asarray(a, dtype=float)
@@ -140,13 +152,13 @@ MUTANTS = [
             if den == 0:
                 return 0.0
             return np.linalg.norm(a - b) / den
-    """),
+    """, r"divided by \|\|a\|\| instead of \|\|a \+ b\|\|"),
     _m("relative_difference", "no special case: returns nan (0/0) when both vectors are zero", """
         def relative_difference(a, b):
             a = np.asarray(a, dtype=float)
             b = np.asarray(b, dtype=float)
             return np.linalg.norm(a - b) / np.linalg.norm(a + b)
-    """),
+    """, r"0/0 = nan"),
     _m("relative_difference", "uses plain sums instead of norms, so differences of opposite sign cancel", """
         def relative_difference(a, b):
             a = np.asarray(a, dtype=float)
@@ -155,7 +167,7 @@ MUTANTS = [
             if den == 0:
                 return 0.0
             return np.sum(a - b) / den
-    """),
+    """, r"plain sums"),
     _m("relative_difference", "uses squared norms ||a - b||^2 / ||a + b||^2", """
         def relative_difference(a, b):
             a = np.asarray(a, dtype=float)
@@ -164,33 +176,42 @@ MUTANTS = [
             if den == 0:
                 return 0.0
             return np.sum((a - b) ** 2) / den
-    """),
+    """, r"squared norms"),
+    _m("relative_difference", "returns 0.0 whenever ||a + b|| = 0, so opposite gradients a = -b count as equal", """
+        def relative_difference(a, b):
+            a = np.asarray(a, dtype=float)
+            b = np.asarray(b, dtype=float)
+            den = np.linalg.norm(a + b)
+            if den == 0:
+                return 0.0
+            return np.linalg.norm(a - b) / den
+    """, r"a = -b != 0 are opposite gradients"),
     # ----------------------------------------------------------- debug_initialize_weights
     _m("debug_initialize_weights", "reshapes in NumPy's row-major (C) order instead of Octave's column-major order", """
         def debug_initialize_weights(fan_out, fan_in):
             n = fan_out * (fan_in + 1)
             return np.sin(np.arange(1, n + 1)).reshape(fan_out, fan_in + 1) / 10
-    """),
+    """, r"row-major \(C\) order instead of Octave's column-major"),
     _m("debug_initialize_weights", "off by one: sin(0..n-1) instead of sin(1..n)", """
         def debug_initialize_weights(fan_out, fan_in):
             n = fan_out * (fan_in + 1)
             return np.sin(np.arange(n)).reshape((fan_out, fan_in + 1), order="F") / 10
-    """),
+    """, r"started at sin\(0\) instead of sin\(1\)"),
     _m("debug_initialize_weights", "forgets to divide by 10", """
         def debug_initialize_weights(fan_out, fan_in):
             n = fan_out * (fan_in + 1)
             return np.sin(np.arange(1, n + 1)).reshape((fan_out, fan_in + 1), order="F")
-    """),
+    """, r"forgot to divide by 10"),
     _m("debug_initialize_weights", "swaps the roles of fan_in and fan_out: shape (fan_in, fan_out + 1)", """
         def debug_initialize_weights(fan_out, fan_in):
             n = fan_in * (fan_out + 1)
             return np.sin(np.arange(1, n + 1)).reshape((fan_in, fan_out + 1), order="F") / 10
-    """),
+    """, r"swapped fan_in and fan_out"),
     _m("debug_initialize_weights", "forgets the bias column: shape (fan_out, fan_in)", """
         def debug_initialize_weights(fan_out, fan_in):
             n = fan_out * fan_in
             return np.sin(np.arange(1, n + 1)).reshape((fan_out, fan_in), order="F") / 10
-    """),
+    """, r"forgot the bias column"),
     # ---------------------------------------------------------------- check_nn_gradients
     _m("check_nn_gradients", "regularizes the bias column in the analytic gradient", """
         def check_nn_gradients(lam=0.0):
@@ -206,7 +227,7 @@ MUTANTS = [
                      for g, t in zip(grads, thetas)]
             grad = unroll(grads)
             return numgrad, grad, relative_difference(numgrad, grad)
-    """),
+    """, r"regularized the bias column"),
     _m("check_nn_gradients", "returns the unnormalized distance ||numgrad - grad|| instead of the relative difference", """
         def check_nn_gradients(lam=0.0):
             thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
@@ -217,7 +238,7 @@ MUTANTS = [
             numgrad = numerical_gradient(J, unroll(thetas))
             grad = unroll(backprop(thetas, X, y, lam)[1])
             return numgrad, grad, np.linalg.norm(numgrad - grad)
-    """),
+    """, r"unnormalized distance \|\|numgrad - grad\|\|"),
     _m("check_nn_gradients", "uses the one-sided forward difference for the numerical gradient", """
         def check_nn_gradients(lam=0.0):
             thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
@@ -228,7 +249,7 @@ MUTANTS = [
             numgrad = forward_difference_gradient(J, unroll(thetas))
             grad = unroll(backprop(thetas, X, y, lam)[1])
             return numgrad, grad, relative_difference(numgrad, grad)
-    """),
+    """, r"one-sided \(forward\) difference for numgrad"),
     _m("check_nn_gradients", "ignores lam: always checks the unregularized cost", """
         def check_nn_gradients(lam=0.0):
             thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
@@ -239,7 +260,7 @@ MUTANTS = [
             numgrad = numerical_gradient(J, unroll(thetas))
             grad = unroll(backprop(thetas, X, y, 0.0)[1])
             return numgrad, grad, relative_difference(numgrad, grad)
-    """),
+    """, r"ignored lam"),
     _m("check_nn_gradients", "labels start at 0 (np.arange(5) % 3) instead of the lecture's 1 + mod(1:m, 3) shifted", """
         def check_nn_gradients(lam=0.0):
             thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
@@ -250,7 +271,7 @@ MUTANTS = [
             numgrad = numerical_gradient(J, unroll(thetas))
             grad = unroll(backprop(thetas, X, y, lam)[1])
             return numgrad, grad, relative_difference(numgrad, grad)
-    """),
+    """, r"labels np\.arange\(5\) % 3"),
     _m("check_nn_gradients", "unrolls the backprop gradient in Octave's column-major order, so it is "
        "compared with the wrong entries of the numerical gradient", """
         def check_nn_gradients(lam=0.0):
@@ -262,7 +283,7 @@ MUTANTS = [
             numgrad = numerical_gradient(J, unroll(thetas))
             grad = np.concatenate([g.ravel(order="F") for g in backprop(thetas, X, y, lam)[1]])
             return numgrad, grad, relative_difference(numgrad, grad)
-    """),
+    """, r"column-major \(Octave's Theta\(:\)\)"),
     _m("check_nn_gradients", "builds the debug inputs X in row-major order instead of with debug_initialize_weights", """
         def check_nn_gradients(lam=0.0):
             thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
@@ -273,5 +294,5 @@ MUTANTS = [
             numgrad = numerical_gradient(J, unroll(thetas))
             grad = unroll(backprop(thetas, X, y, lam)[1])
             return numgrad, grad, relative_difference(numgrad, grad)
-    """),
+    """, r"built X row-major"),
 ]

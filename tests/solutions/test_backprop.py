@@ -7,6 +7,7 @@ with ``math``, and scipy's ``check_grad``.
 """
 import ast
 import math
+import re
 import warnings
 
 import numpy as np
@@ -483,12 +484,15 @@ def _inputs(task):
     problems = [random_problem(seed, sizes) for seed, sizes in enumerate(nets)]
     if task == "forward_propagation":
         return [((thetas, X), {}) for thetas, X, _ in problems]
+    # Weights ~ +-60 saturate the outputs to exactly 0 or 1 in float64: J must still be finite.
+    saturated = random_problem(len(nets), [3, 4, 2])
+    saturated = ([60.0 * t for t in saturated[0]],) + saturated[1:]
     if task == "backprop":
-        return [((thetas, X, y, 0.8), {}) for thetas, X, y in problems] + [
+        return [((thetas, X, y, 0.8), {}) for thetas, X, y in problems + [saturated]] + [
             ((thetas, X, y, 0.8), {"loss": "squared_error"}) for thetas, X, y in problems
         ]
     if task == "backprop_loop":
-        return [((thetas, X, y, 0.8), {}) for thetas, X, y in problems]
+        return [((thetas, X, y, 0.8), {}) for thetas, X, y in problems + [saturated]]
     if task == "tanh_regression_backprop":
         return [
             ((random_network(rng, sizes), rng.normal(size=sizes[0]), 0.4), {})
@@ -506,7 +510,8 @@ def test_catalogue_covers_every_graded_function_three_times():
     for mutant in backprop_03.MUTANTS:
         counts[mutant.task] += 1
     assert min(counts.values()) >= 3, counts
-    assert all(m.words == "" for m in backprop_03.MUTANTS)
+    for m in backprop_03.MUTANTS:  # the feedback the pipeline test expects: a valid, non-empty regex
+        assert m.words and re.compile(m.words, re.I), m.mistake
 
 
 @pytest.mark.parametrize("mutant", backprop_03.MUTANTS, ids=lambda m: f"{m.task}: {m.mistake}")

@@ -461,7 +461,7 @@ def _differs(task, fn):
     elif task == "relative_difference":
         a = rng.normal(size=5)
         cases = [((a, rng.normal(size=5)), {}), ((a, a + 1e-6 * rng.normal(size=5)), {}),
-                 ((np.zeros(3), np.zeros(3)), {}), ((a, 2 * a), {}),
+                 ((np.zeros(3), np.zeros(3)), {}), ((a, 2 * a), {}), ((a, -a), {}),
                  ((rng.normal(size=(2, 3)), rng.normal(size=(2, 3))), {})]
     elif task == "debug_initialize_weights":
         cases = [((5, 3), {}), ((3, 5), {}), ((5, 2), {}), ((4, 4), {})]
@@ -500,7 +500,7 @@ def test_mutant_catalogue_is_well_formed():
     for m in MUTANTS:
         assert m.code.lstrip().startswith(f"def {m.task}("), m.mistake
         assert "import" not in m.code and "solutions" not in m.code, m.mistake
-        assert m.mistake and m.words == ""
+        assert m.mistake and m.words, m.mistake  # words: the feedback that must name the mistake
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[f"{m.task}-{i}" for i, m in enumerate(MUTANTS)])

@@ -1,0 +1,932 @@
+# %% [markdown]
+# # Lesson 03 — Backpropagation, derived and implemented
+#
+# Training a network means lowering its cost $J(\Theta)$ by gradient descent, and gradient
+# descent needs $\partial J / \partial \Theta^{(l)}_{ij}$ for **every** weight.  A network with
+# a few thousand weights would need a few thousand extra forward passes to estimate those
+# numbers by finite differences.  **Backpropagation** gets all of them exactly for the price of
+# about one more pass: it applies the chain rule once, from the output back to the input, and
+# re-uses every intermediate result.
+#
+# The notebook climbs in three steps:
+#
+# 1. **computational graphs** — the chain rule on three small formulas, node by node;
+# 2. **activation functions** and their derivatives (sigmoid, tanh, ReLU, leaky ReLU);
+# 3. **whole networks** — forward propagation that keeps every layer, backpropagation for all
+#    examples at once (two losses), the same computation one example at a time as in the
+#    lecture's pseudo-code (and how much slower that is), and the tanh/squared-error network
+#    of the second lecture.
+#
+# **How this notebook is graded.** Each function has a visible test cell (run it: it is the
+# same check the grader runs) and a hidden test cell that checks more inputs — random networks
+# of several shapes, with and without regularization — when your notebook is graded.  The
+# hidden tests of a function use the *reference* versions of the other functions it calls, so a
+# mistake in, say, `forward_propagation` costs points only once.  Only edit the cells that say
+# `YOUR CODE HERE`; keep names and signatures as they are.
+
+# %% locked=true
+import time
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+import autograder as ag
+
+# %% [markdown]
+# ### Helpers from lessons 01 and 02
+#
+# These are given (read-only).  You will use `sigmoid`, `add_bias`, `one_hot` and `l2_penalty`;
+# `_cross_entropy_from_logits(Z, Y)` returns the **summed** cross-entropy
+# $-\sum_{i,k} \big[Y_{ik} \log g(Z_{ik}) + (1 - Y_{ik}) \log(1 - g(Z_{ik}))\big]$ computed from the
+# pre-activations `Z`, so it stays finite even when $g(Z)$ rounds to exactly 0 or 1.
+# The others are the input checks these helpers use.
+
+# %% given="as_float_array check_shape sigmoid add_bias"
+
+# %% given="check_labels one_hot as_weight_list l2_penalty"
+
+# %% given="_log_sigmoid_pair _cross_entropy_from_logits"
+
+# %% [markdown]
+# ## Part A — The chain rule on computational graphs
+#
+# Write a formula as a graph of elementary operations.  The **forward pass** evaluates the
+# nodes from the inputs to the output.  The **backward pass** visits them in reverse order;
+# every node receives the derivative of the output with respect to *its own* value (the
+# "upstream" gradient), multiplies it by its *local* derivative and hands the product on to its
+# inputs.  That multiplication is the chain rule: if $f$ depends on $x$ only through $q$,
+#
+# $$\frac{\partial f}{\partial x} = \frac{\partial f}{\partial q}\,\frac{\partial q}{\partial x}.$$
+#
+# Two local rules cover most graphs:
+#
+# * an **addition** $q = x + y$ has $\partial q/\partial x = \partial q/\partial y = 1$: it copies
+#   the upstream gradient to both inputs unchanged;
+# * a **product** $f = q z$ has $\partial f/\partial q = z$ and $\partial f/\partial z = q$: each
+#   input receives the upstream gradient times the *other* factor.
+#
+# ### A.1 $f(x, y, z) = (x + y)\,z$
+#
+# Forward: $q = x + y$, then $f = q z$.  Backward: first through the product, then through the
+# sum.  `add_mul_graph(x, y, z)` returns `(f, dfdx, dfdy, dfdz)`.  At $(x, y, z) = (-2, 5, -4)$
+# the lecture finds $q = 3$, $f = -12$ and the gradient $(-4, -4, 3)$.  Inputs may also be
+# arrays of one common shape; then everything is computed elementwise.
+
+# %% solution="add_mul_graph"
+
+# %% test="add_mul_graph" points=1
+ag.expect_close(add_mul_graph(-2, 5, -4), (-12.0, -4.0, -4.0, 3.0), "add_mul_graph(-2, 5, -4)")
+ag.expect_close(add_mul_graph(np.array([1.0, 0.0]), np.array([2.0, 3.0]), np.array([-1.0, 0.5])),
+                ([-3.0, 1.5], [-1.0, 0.5], [-1.0, 0.5], [3.0, 3.0]), "add_mul_graph on arrays of shape (2,)")
+# Your gradient must agree with central differences of your f:
+ag.expect_gradient(lambda v: (add_mul_graph(*v)[0], np.array(add_mul_graph(*v)[1:], dtype=float)),
+                   np.array([1.5, -0.5, 2.0]), "gradient of (x + y) z at (1.5, -0.5, 2)")
+
+# %% cases="add_mul_graph"
+rng = np.random.default_rng(301)
+case(-2.0, 5.0, -4.0)
+for _ in range(3):
+    case(*rng.normal(scale=3.0, size=3))
+case(*rng.normal(size=(3, 4)))
+case(*rng.normal(size=(3, 2, 3)))
+
+
+def _parts(x, y, z):
+    x, y, z = (np.asarray(v, dtype=float) for v in (x, y, z))
+    return x, y, z, x + y
+
+
+mistake("flipped the sign of df/dx (the sum q = x + y passes its gradient on unchanged: dq/dx = +1)",
+        lambda x, y, z: (lambda x, y, z, q: (q * z, -z, z, q))(*_parts(x, y, z)))
+mistake("returned the local derivatives dq/dx = dq/dy = 1 without multiplying them by the upstream "
+        "gradient df/dq = z (the chain rule)",
+        lambda x, y, z: (lambda x, y, z, q: (q * z, 1.0, 1.0, q))(*_parts(x, y, z)))
+mistake("swapped the product's local gradients (df/dq must be z, and df/dz must be q)",
+        lambda x, y, z: (lambda x, y, z, q: (q * z, q, q, z))(*_parts(x, y, z)))
+mistake("computed f = x + y * z (the sum x + y must be formed first)",
+        lambda x, y, z: (lambda x, y, z, q: (x + y * z, 1.0, z, y))(*_parts(x, y, z)))
+
+# %% hidden="add_mul_graph" points=1
+ag.score(ag.check_cases(add_mul_graph, ag.baked("add_mul_graph")), points=1)
+
+# %% [markdown]
+# ### A.2 One sigmoid neuron
+#
+# $f(w, x) = g(w_0 x_0 + w_1 x_1 + w_2)$ with the sigmoid $g$; here $w_2$ is the bias weight
+# and its "input" is the constant 1.  Call the weighted sum $z$.  The graph is a few products,
+# a sum and the sigmoid, and the only non-trivial local derivative is the sigmoid's:
+#
+# $$g'(z) = g(z)\,\big(1 - g(z)\big) = f\,(1 - f),$$
+#
+# so once the forward pass has produced $f$, the backward pass costs almost nothing.  Each
+# weight then receives $g'(z)$ times its input, and each input receives $g'(z)$ times its weight:
+#
+# $$\frac{\partial f}{\partial w} = f(1-f)\,(x_0,\ x_1,\ 1), \qquad
+#   \frac{\partial f}{\partial x} = f(1-f)\,(w_0,\ w_1).$$
+#
+# `sigmoid_neuron(w, x)` takes `w` of length 3 and `x` of length 2 and returns `(f, dw, dx)`.
+# For the lecture's neuron, $w = (2, -3, -3)$ and $x = (-1, -2)$: $z = 1$, $f = g(1) \approx 0.73$,
+# $dw \approx (-0.20, -0.39, 0.20)$ and $dx \approx (0.39, -0.59)$.
+
+# %% solution="sigmoid_neuron"
+
+# %% test="sigmoid_neuron" points=1
+_f1 = 0.7310585786300049           # g(1)
+_s1 = _f1 * (1 - _f1)              # g'(1)
+ag.expect_close(sigmoid_neuron([2.0, -3.0, -3.0], [-1.0, -2.0]),
+                (_f1, _s1 * np.array([-1.0, -2.0, 1.0]), _s1 * np.array([2.0, -3.0])),
+                "sigmoid_neuron(w = (2, -3, -3), x = (-1, -2))")
+ag.expect_gradient(lambda v: (sigmoid_neuron(v[:3], v[3:])[0], np.concatenate(sigmoid_neuron(v[:3], v[3:])[1:])),
+                   np.array([0.5, -1.2, 0.3, 0.8, 1.5]), "gradient (dw, dx) of the sigmoid neuron")
+
+# %% cases="sigmoid_neuron"
+rng = np.random.default_rng(302)
+case(np.array([2.0, -3.0, -3.0]), np.array([-1.0, -2.0]))
+for scale in (0.5, 1.0, 2.0):
+    case(rng.normal(scale=scale, size=3), rng.normal(size=2))
+case([1.5, 0.5, -1.0], [0.25, -2.0])
+case(np.array([40.0, 30.0, 5.0]), np.array([1.0, 1.0]), _label="sigmoid_neuron(saturated neuron, z = 75)")
+
+
+def _neuron(w, x, s_of=None, bias_input=1.0, swap=False):
+    w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    f = sigmoid(z)
+    s = f * (1 - f) if s_of is None else s_of(z, f)
+    if swap:
+        return f, s * np.array([w[0], w[1], bias_input]), s * x
+    return f, s * np.array([x[0], x[1], bias_input]), s * w[:2]
+
+
+mistake("applied the sigmoid's derivative to the output f instead of to z (g'(f) instead of g'(z))",
+        lambda w, x: _neuron(w, x, s_of=lambda z, f: sigmoid_gradient(f)))
+mistake("left out the factor (1 - f) of the sigmoid's derivative g'(z) = f (1 - f)",
+        lambda w, x: _neuron(w, x, s_of=lambda z, f: f))
+mistake("gave the bias weight w2 a zero gradient (its input is the constant 1, so its gradient is g'(z))",
+        lambda w, x: _neuron(w, x, bias_input=0.0))
+mistake("swapped w and x in the gradients (a weight's gradient uses its input, an input's gradient its weight)",
+        lambda w, x: _neuron(w, x, swap=True))
+
+# %% hidden="sigmoid_neuron" points=1
+ag.score(ag.check_cases(sigmoid_neuron, ag.baked("sigmoid_neuron"), trusted=ag.trusted("sigmoid sigmoid_gradient")),
+         points=1)
+
+# %% [markdown]
+# ### A.3 A vector example: $f(W, x) = \lVert W x \rVert^2$
+#
+# With vectors and matrices nothing changes except bookkeeping.  Let $q = W x$ (shape $(p,)$)
+# and $f = q \cdot q = \sum_k q_k^2$, so $\partial f / \partial q = 2q$.  Now sum the chain rule
+# over every path:
+#
+# * $q_k = \sum_j W_{kj} x_j$ depends on $W_{ij}$ only when $k = i$, with derivative $x_j$; hence
+#   $\dfrac{\partial f}{\partial W_{ij}} = 2 q_i x_j$, i.e. $\nabla_W f = 2\,q\,x^T$ (an outer product);
+# * $q_k$ depends on $x_i$ through $W_{ki}$ for every $k$; hence
+#   $\dfrac{\partial f}{\partial x_i} = \sum_k 2 q_k W_{ki}$, i.e. $\nabla_x f = 2\,W^T q$.
+#
+# **Always check shapes:** a gradient has the shape of the variable it belongs to.
+# $q x^T$ is $(p, n)$ like $W$, and $W^T q$ is $(n,)$ like $x$ — if you find yourself writing
+# $x q^T$ or $W q$, the shapes (or, for a square $W$, the numbers) will tell you.
+#
+# `squared_norm_wx(W, x)` returns `(f, dW, dx)`.  The lecture's example,
+# $W = \begin{pmatrix} 0.1 & 0.5 \\ -0.3 & 0.8 \end{pmatrix}$, $x = (0.2, 0.4)$, gives
+# $q = (0.22, 0.26)$, $f = 0.116$, $\nabla_W f = \begin{pmatrix} 0.088 & 0.176 \\ 0.104 & 0.208 \end{pmatrix}$
+# and $\nabla_x f = (-0.112, 0.636)$.
+
+# %% solution="squared_norm_wx"
+
+# %% test="squared_norm_wx" points=1
+ag.expect_close(squared_norm_wx([[0.1, 0.5], [-0.3, 0.8]], [0.2, 0.4]),
+                (0.116, [[0.088, 0.176], [0.104, 0.208]], [-0.112, 0.636]), "squared_norm_wx(lecture W, x)")
+_W = np.array([[1.0, -2.0], [0.5, 0.0], [3.0, 1.0]])
+_out = squared_norm_wx(_W, [0.3, -0.7])
+ag.expect_shape(_out[1], (3, 2), "dW for W of shape (3, 2)")
+ag.expect_shape(_out[2], (2,), "dx for x of shape (2,)")
+ag.expect_gradient(lambda W: squared_norm_wx(W, [0.3, -0.7])[:2], _W, "dW of ||W x||^2, W of shape (3, 2)")
+ag.expect_gradient(lambda x: squared_norm_wx(_W, x)[::2], np.array([0.3, -0.7]), "dx of ||W x||^2, W of shape (3, 2)")
+
+# %% cases="squared_norm_wx"
+rng = np.random.default_rng(303)
+# Labels keep each feedback line on one line (a small matrix would print over several).
+case(np.array([[0.1, 0.5], [-0.3, 0.8]]), np.array([0.2, 0.4]), _label="squared_norm_wx(the lecture's W and x)")
+for p, n in [(2, 2), (3, 2), (2, 3), (4, 4), (1, 5)]:
+    case(rng.normal(size=(p, n)), rng.normal(size=n), _label=f"squared_norm_wx(random W of shape {(p, n)}, x)")
+case([[1.0, 2.0, 3.0]], [0.5, -1.0, 2.0])
+
+
+def _sq(W, x, dx_of=None, outer_of=None, factor=2.0, norm=False):
+    W, x = np.asarray(W, dtype=float), np.asarray(x, dtype=float)
+    q = W @ x
+    dq = factor * q
+    f = np.sqrt(q @ q) if norm else q @ q
+    dW = np.outer(dq, x) if outer_of is None else outer_of(dq, x)
+    dx = W.T @ dq if dx_of is None else dx_of(W, dq)
+    return f, dW, dx
+
+
+mistake("forgot to transpose W in dx (W q instead of W^T q)", lambda W, x: _sq(W, x, dx_of=lambda W, dq: W @ dq))
+mistake("took the outer product in the wrong order (x q^T, the transpose of dW = 2 q x^T)",
+        lambda W, x: _sq(W, x, outer_of=lambda dq, x: np.outer(x, dq)))
+mistake("dropped the factor 2 of d(q . q)/dq = 2 q", lambda W, x: _sq(W, x, factor=1.0))
+mistake("returned the norm ||W x|| instead of its square as f", lambda W, x: _sq(W, x, norm=True))
+
+# %% hidden="squared_norm_wx" points=2
+ag.score(ag.check_cases(squared_norm_wx, ag.baked("squared_norm_wx")), points=2)
+
+# %% [markdown]
+# ## Part B — Activation functions and their derivatives
+#
+# Inside a network every unit is "weighted sum, then activation" $a = g(z)$, so the backward
+# pass needs $g'(z)$ for each unit.  Four common choices:
+#
+# | activation | $g(z)$ | $g'(z)$ | note |
+# |---|---|---|---|
+# | sigmoid | $\dfrac{1}{1+e^{-z}}$ | $g(z)\,(1-g(z))$ | largest value $g'(0) = 0.25$ |
+# | tanh | $\dfrac{e^{z}-e^{-z}}{e^{z}+e^{-z}}$ | $1 - \tanh^2(z)$ | largest value $1$ at $z = 0$ |
+# | ReLU | $\max(0, z)$ | $1$ if $z > 0$, else $0$ | no derivative at 0: we use **0** there |
+# | leaky ReLU | $z$ if $z > 0$, else $\alpha z$ | $1$ if $z > 0$, else $\alpha$ | default $\alpha = 0.01$; $\alpha$ at $z = 0$ |
+#
+# **Take the derivative at $z$.**  The formulas $a(1-a)$ and $1-a^2$ are written with the
+# *activation* $a = g(z)$.  A very common bug is to feed them (or `sigmoid_gradient`) the wrong
+# quantity: `z * (1 - z)`, or `sigmoid_gradient(a)` where `a` is already an activation.
+# The functions below take the pre-activation `z`.
+#
+# All functions work elementwise on arrays of any shape (and on plain numbers), and must not
+# emit warnings at $z = \pm 1000$.
+
+# %% solution="sigmoid_gradient"
+
+# %% test="sigmoid_gradient" points=1
+ag.expect_close(sigmoid_gradient(0.0), 0.25, "sigmoid_gradient(0)")
+ag.expect_close(sigmoid_gradient(np.array([-1.0, 1.0])), [0.19661193324148185, 0.19661193324148185],
+                "sigmoid_gradient([-1, 1])")
+ag.expect_shape(sigmoid_gradient(np.zeros((2, 3))), (2, 3), "sigmoid_gradient(np.zeros((2, 3)))")
+ag.expect_close(ag.expect_no_warnings(sigmoid_gradient, np.array([-1000.0, 1000.0])), [0.0, 0.0],
+                "sigmoid_gradient([-1000, 1000])")
+
+# %% cases="sigmoid_gradient"
+rng = np.random.default_rng(304)
+case(0.0)
+case(np.array([-1000.0, -40.0, -5.0, -1.0, -0.1, 0.0, 0.1, 1.0, 5.0, 40.0, 1000.0]))
+case(rng.normal(scale=3.0, size=(3, 4)))
+case([[2.0, -2.0]])
+mistake("applied the formula a(1 - a) to z itself, z(1 - z): it needs the activation a = g(z)",
+        lambda z: np.asarray(z, dtype=float) * (1 - np.asarray(z, dtype=float)))
+mistake("mixed the two: g(z)(1 - z) instead of g(z)(1 - g(z))",
+        lambda z: sigmoid(z) * (1 - np.asarray(z, dtype=float)))
+mistake("used 1 - g(z)^2, the form of tanh's derivative, instead of g(z)(1 - g(z))",
+        lambda z: 1 - sigmoid(z) ** 2)
+mistake("returned g(z) itself instead of its derivative", lambda z: sigmoid(z))
+
+# %% hidden="sigmoid_gradient" points=1
+ag.score(ag.check_cases(sigmoid_gradient, ag.baked("sigmoid_gradient"), trusted=ag.trusted("sigmoid")), points=1)
+
+# %% [markdown]
+# `tanh_gradient(z)` is $1 - \tanh^2(z)$ (use `np.tanh`).
+
+# %% solution="tanh_gradient"
+
+# %% test="tanh_gradient" points=1
+ag.expect_close(tanh_gradient(0.0), 1.0, "tanh_gradient(0)")
+ag.expect_close(tanh_gradient(np.array([-1.0, 1.0])), [0.41997434161402614, 0.41997434161402614],
+                "tanh_gradient([-1, 1])")
+ag.expect_close(ag.expect_no_warnings(tanh_gradient, np.array([-1000.0, 1000.0])), [0.0, 0.0],
+                "tanh_gradient([-1000, 1000])")
+
+# %% cases="tanh_gradient"
+rng = np.random.default_rng(305)
+case(0.0)
+case(np.array([-1000.0, -20.0, -2.0, -0.5, 0.0, 0.5, 2.0, 20.0, 1000.0]))
+case(rng.normal(scale=2.0, size=(4, 3)))
+mistake("forgot to square tanh: 1 - tanh(z)", lambda z: 1 - np.tanh(z))
+mistake("applied the formula 1 - a^2 to z itself, 1 - z^2: it needs the activation a = tanh(z)",
+        lambda z: 1 - np.asarray(z, dtype=float) ** 2)
+mistake("used the sigmoid's form tanh(z)(1 - tanh(z)) instead of 1 - tanh(z)^2",
+        lambda z: np.tanh(z) * (1 - np.tanh(z)))
+mistake("wrote 1 + tanh(z)^2 (the derivative of tanh is 1 - tanh(z)^2)", lambda z: 1 + np.tanh(z) ** 2)
+mistake("returned tanh(z) itself instead of its derivative", lambda z: np.tanh(z))
+
+# %% hidden="tanh_gradient" points=1
+ag.score(ag.check_cases(tanh_gradient, ag.baked("tanh_gradient")), points=1)
+
+# %% [markdown]
+# `relu(z)` is $\max(0, z)$ **elementwise** — careful, `np.max` reduces a whole array to one
+# number; the elementwise function is `np.maximum`.
+
+# %% solution="relu"
+
+# %% test="relu" points=1
+ag.expect_close(relu(np.array([-2.0, -0.5, 0.0, 0.5, 2.0])), [0.0, 0.0, 0.0, 0.5, 2.0], "relu([-2, -0.5, 0, 0.5, 2])")
+ag.expect_shape(relu(np.ones((3, 2))), (3, 2), "relu(np.ones((3, 2)))")
+
+# %% cases="relu"
+rng = np.random.default_rng(306)
+case(np.array([-1000.0, -3.0, -0.5, 0.0, 0.5, 3.0, 1000.0]))
+case(rng.normal(size=(3, 4)))
+case(-2.0)
+case(2.5)
+mistake("used np.max, which reduces the array to its largest value, instead of the elementwise np.maximum",
+        lambda z: np.max(np.asarray(z, dtype=float), 0))
+mistake("kept the negative part, min(z, 0), instead of max(z, 0)", lambda z: np.minimum(np.asarray(z, dtype=float), 0))
+mistake("returned the step 1[z > 0] (ReLU's derivative) instead of max(z, 0)",
+        lambda z: (np.asarray(z, dtype=float) > 0).astype(float))
+mistake("returned |z| instead of max(z, 0)", lambda z: np.abs(np.asarray(z, dtype=float)))
+
+# %% hidden="relu" points=1
+ag.score(ag.check_cases(relu, ag.baked("relu")), points=1)
+
+# %% [markdown]
+# `relu_gradient(z)` is 1 where $z > 0$ and **0 where $z \le 0$** (including $z = 0$ exactly).
+
+# %% solution="relu_gradient"
+
+# %% test="relu_gradient" points=1
+ag.expect_close(relu_gradient(np.array([-2.0, -0.5, 0.0, 0.5, 2.0])), [0.0, 0.0, 0.0, 1.0, 1.0],
+                "relu_gradient([-2, -0.5, 0, 0.5, 2])")
+ag.expect_shape(relu_gradient(np.ones((3, 2))), (3, 2), "relu_gradient(np.ones((3, 2)))")
+
+# %% cases="relu_gradient"
+rng = np.random.default_rng(307)
+case(np.array([-1000.0, -3.0, -1e-9, 0.0, 1e-9, 3.0, 1000.0]))
+case(np.where(rng.random((4, 3)) < 0.3, 0.0, rng.normal(size=(4, 3))))
+case(0.0)
+case(2.5)
+mistake("gave the gradient 1 at z = 0 (z >= 0); the course's convention is 0 there",
+        lambda z: (np.asarray(z, dtype=float) >= 0).astype(float))
+mistake("returned relu(z) instead of its derivative", lambda z: np.maximum(np.asarray(z, dtype=float), 0))
+mistake("swapped the two sides: 1 for negative z and 0 for positive z",
+        lambda z: (np.asarray(z, dtype=float) < 0).astype(float))
+
+# %% hidden="relu_gradient" points=1
+ag.score(ag.check_cases(relu_gradient, ag.baked("relu_gradient"), trusted=ag.trusted("relu")), points=1)
+
+# %% [markdown]
+# `leaky_relu(z, alpha=0.01)` keeps a small slope $\alpha$ on the negative side, so a unit with
+# $z < 0$ still passes some gradient back; `leaky_relu_gradient(z, alpha=0.01)` is 1 for
+# $z > 0$ and $\alpha$ for $z \le 0$.  Use the `alpha` argument — the tests pass other values.
+
+# %% solution="leaky_relu"
+
+# %% test="leaky_relu" points=1
+_z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+ag.expect_close(leaky_relu(_z), [-0.02, -0.005, 0.0, 0.5, 2.0], "leaky_relu([-2, -0.5, 0, 0.5, 2])")
+ag.expect_close(leaky_relu(_z, alpha=0.2), [-0.4, -0.1, 0.0, 0.5, 2.0], "leaky_relu([-2, -0.5, 0, 0.5, 2], alpha=0.2)")
+
+# %% cases="leaky_relu"
+rng = np.random.default_rng(308)
+_z = np.array([-1000.0, -3.0, -0.5, 0.0, 0.5, 3.0, 1000.0])
+case(_z)
+case(_z, alpha=0.2)
+case(rng.normal(size=(3, 4)), 0.3)
+case(-2.0, alpha=0.05)
+case(rng.normal(size=6), alpha=0.0)
+mistake("put alpha on the wrong side (scaled the positive part)",
+        lambda z, alpha=0.01: np.where(np.asarray(z) > 0, alpha * np.asarray(z, dtype=float), z))
+mistake("took max(alpha, z), comparing z with alpha instead of scaling it",
+        lambda z, alpha=0.01: np.maximum(alpha, np.asarray(z, dtype=float)))
+mistake("ignored the alpha argument (always used 0.01)",
+        lambda z, alpha=0.01: np.where(np.asarray(z) > 0, z, 0.01 * np.asarray(z, dtype=float)))
+mistake("returned 0 for negative z (plain ReLU) instead of alpha z",
+        lambda z, alpha=0.01: np.maximum(np.asarray(z, dtype=float), 0.0))
+
+# %% hidden="leaky_relu" points=1
+ag.score(ag.check_cases(leaky_relu, ag.baked("leaky_relu"), trusted=ag.trusted("relu")), points=1)
+
+# %% solution="leaky_relu_gradient"
+
+# %% test="leaky_relu_gradient" points=1
+_z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+ag.expect_close(leaky_relu_gradient(_z), [0.01, 0.01, 0.01, 1.0, 1.0], "leaky_relu_gradient([-2, -0.5, 0, 0.5, 2])")
+ag.expect_close(leaky_relu_gradient(_z, alpha=0.2), [0.2, 0.2, 0.2, 1.0, 1.0],
+                "leaky_relu_gradient([-2, -0.5, 0, 0.5, 2], alpha=0.2)")
+
+# %% cases="leaky_relu_gradient"
+rng = np.random.default_rng(309)
+_z = np.array([-1000.0, -3.0, -0.5, 0.0, 0.5, 3.0, 1000.0])
+case(_z)
+case(_z, alpha=0.2)
+case(np.where(rng.random((3, 4)) < 0.3, 0.0, rng.normal(size=(3, 4))), 0.3)
+case(-2.0, alpha=0.05)
+mistake("put alpha on the wrong side (slope alpha for positive z, 1 for negative z)",
+        lambda z, alpha=0.01: np.where(np.asarray(z) > 0, alpha, 1.0))
+mistake("returned alpha * z (a value) instead of the slope alpha for negative z",
+        lambda z, alpha=0.01: np.where(np.asarray(z) > 0, 1.0, alpha * np.asarray(z, dtype=float)))
+mistake("returned 0 for negative z (the plain ReLU gradient) instead of alpha",
+        lambda z, alpha=0.01: np.where(np.asarray(z) > 0, 1.0, 0.0))
+mistake("ignored the alpha argument (always used 0.01)", lambda z, alpha=0.01: np.where(np.asarray(z) > 0, 1.0, 0.01))
+mistake("gave the slope 1 at z = 0 (z >= 0); the convention is alpha there",
+        lambda z, alpha=0.01: np.where(np.asarray(z) >= 0, 1.0, alpha))
+
+# %% hidden="leaky_relu_gradient" points=1
+ag.score(ag.check_cases(leaky_relu_gradient, ag.baked("leaky_relu_gradient"), trusted=ag.trusted("relu_gradient")),
+         points=1)
+
+# %% [markdown]
+# The picture below shows why the sigmoid is a poor choice for deep hidden layers: its
+# derivative never exceeds 0.25 and is practically 0 once $|z| > 5$ — every sigmoid layer the
+# error passes through multiplies it by at most 0.25.  ReLU passes the gradient unchanged
+# wherever the unit is active.
+
+# %%
+try:
+    _zz = np.linspace(-5, 5, 401)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    for name, g, dg, style in [("sigmoid", sigmoid, sigmoid_gradient, "-"), ("tanh", np.tanh, tanh_gradient, "-"),
+                               ("ReLU", relu, relu_gradient, "-"),
+                               ("leaky ReLU (alpha = 0.1)", lambda z: leaky_relu(z, 0.1),
+                                lambda z: leaky_relu_gradient(z, 0.1), "--")]:
+        axes[0].plot(_zz, g(_zz), style, label=name)
+        axes[1].plot(_zz, dg(_zz), style, label=name)
+    axes[0].set(title="activation g(z)", xlabel="z", ylim=(-1.5, 3))
+    axes[1].set(title="derivative g'(z)", xlabel="z", ylim=(-0.1, 1.1))
+    axes[1].axhline(0.25, color="gray", lw=0.8, ls=":")
+    axes[0].legend()
+    plt.show()
+except NotImplementedError:
+    plt.close("all")
+    print("Implement the activation functions of Part B to see this figure.")
+
+# %% [markdown]
+# ## Part C — Backpropagation in a network
+#
+# ### C.1 Forward propagation that remembers every layer
+#
+# Notation (1-based in formulas, 0-based in Python):
+#
+# | formula | Python | shape (rows = examples) |
+# |---|---|---|
+# | $a^{(1)} = [1, x]$, the input with its bias unit | `a[0]` | `(m, s_1 + 1)` |
+# | $\Theta^{(l)}$, weights from layer $l$ to $l+1$ | `thetas[l - 1]` | `(s_{l+1}, s_l + 1)` |
+# | $z^{(l+1)} = \Theta^{(l)} a^{(l)}$, one example as a column | `z = a[l - 1] @ thetas[l - 1].T` | `(m, s_{l+1})` |
+# | $a^{(l+1)} = [1, g(z^{(l+1)})]$ for a hidden layer | `a[l]` | `(m, s_{l+1} + 1)` |
+# | $a^{(L)} = g(z^{(L)})$, the output (no bias unit) | `a[-1]` | `(m, s_L)` |
+#
+# With one example per **row**, $\Theta a$ for every example at once becomes `a @ theta.T`.
+# `forward_propagation(thetas, X)` returns the list `a` of length $L$ (number of layers,
+# input and output included).  Lesson 01's `feedforward` returned only `a[-1]`; backprop needs
+# the whole list, because every gradient uses the activations of the layer below it.
+#
+# The two helpers below (given) turn `thetas` into float matrices while checking that their
+# shapes fit together, and turn labels into one-hot targets with a shape check; the reference
+# solutions use them, and you may too (`LOSSES` lists the loss names `backprop` accepts).
+
+# %% given="LOSSES _network _targets"
+
+# %% solution="forward_propagation"
+
+# %% test="forward_propagation" points=1
+_thetas = [np.array([[0.1, 0.2, -0.3], [-0.4, 0.5, 0.6]]), np.array([[0.7, -0.8, 0.9]])]
+_X = np.array([[1.0, 2.0], [-1.0, 0.5]])
+# Written out layer by layer for this 2-2-1 network:
+_a1 = np.column_stack([np.ones(2), _X])
+_a2 = np.column_stack([np.ones(2), sigmoid(_a1 @ _thetas[0].T)])
+_a3 = sigmoid(_a2 @ _thetas[1].T)
+_a = forward_propagation(_thetas, _X)
+ag.expect_close(len(_a), 3, "len(forward_propagation(...)) for a network with 3 layers")
+ag.expect_close(_a, [_a1, _a2, _a3], "forward_propagation on a 2-2-1 network")
+ag.expect_close([np.shape(a_l) for a_l in forward_propagation([np.zeros((4, 3)), np.zeros((3, 5))], np.ones((7, 2)))],
+                [(7, 3), (7, 5), (7, 3)], "shapes of a for a 2-4-3 network and m = 7")
+
+# %% cases="forward_propagation"
+rng = np.random.default_rng(310)
+for sizes, m in [([2, 3, 4], 5), ([3, 4, 4, 4], 6), ([4, 2], 3), ([3, 5, 3], 1), ([2, 3, 3, 3, 2], 4)]:
+    thetas = [rng.normal(size=(b, a + 1)) for a, b in zip(sizes[:-1], sizes[1:])]
+    case(thetas, rng.normal(size=(m, sizes[0])))
+case([t.tolist() for t in thetas], rng.normal(size=(2, 2)).tolist(),
+     _label="forward_propagation(2-3-3-3-2 network and X (2, 2) given as nested lists)")
+case([50.0 * rng.normal(size=(4, 4)), 50.0 * rng.normal(size=(2, 5))], rng.normal(size=(5, 3)),
+     _label="forward_propagation(saturated 3-4-2 network, weights ~ +-50)")
+
+
+def _fp(thetas, X, *, bias_through_sigmoid=False, output_bias=False, no_input_bias=False, linear_output=False):
+    a = [add_bias(X)]
+    for l, t in enumerate(thetas):
+        z = a[-1] @ np.asarray(t, dtype=float).T
+        last = l == len(thetas) - 1
+        if last:
+            h = z if linear_output else sigmoid(z)
+            a.append(add_bias(h) if output_bias else h)
+        else:
+            a.append(sigmoid(add_bias(z)) if bias_through_sigmoid else add_bias(sigmoid(z)))
+    if no_input_bias:
+        a[0] = np.asarray(X, dtype=float)
+    return a
+
+
+mistake("passed the bias unit through the sigmoid (the hidden bias column holds g(1) = 0.73 instead of 1)",
+        lambda thetas, X: _fp(thetas, X, bias_through_sigmoid=True))
+mistake("added a bias column to the output layer too", lambda thetas, X: _fp(thetas, X, output_bias=True))
+mistake("stored a[0] = X without its bias column", lambda thetas, X: _fp(thetas, X, no_input_bias=True))
+mistake("left the output layer linear (no sigmoid on z of the last layer)",
+        lambda thetas, X: _fp(thetas, X, linear_output=True))
+
+# %% hidden="forward_propagation" points=2
+ag.score(ag.check_cases(forward_propagation, ag.baked("forward_propagation"), trusted=ag.trusted("sigmoid add_bias")),
+         points=2)
+
+# %% [markdown]
+# ### C.2 Deriving backpropagation
+#
+# Take one example $(x, y)$ and write $J$ for its cost (the mean over examples and the
+# regularization come at the end).  Define the **error** of unit $j$ in layer $l$ as the
+# derivative of the cost with respect to that unit's *pre-activation*:
+#
+# $$\delta^{(l)}_j = \frac{\partial J}{\partial z^{(l)}_j}.$$
+#
+# Everything follows from three uses of the chain rule.
+#
+# **1. Weight gradients come from deltas.**  $\Theta^{(l)}_{ij}$ enters the cost only through
+# $z^{(l+1)}_i = \sum_j \Theta^{(l)}_{ij} a^{(l)}_j$, whose derivative with respect to it is
+# $a^{(l)}_j$.  So
+#
+# $$\frac{\partial J}{\partial \Theta^{(l)}_{ij}} = \delta^{(l+1)}_i\, a^{(l)}_j
+#   \qquad\text{i.e.}\qquad \nabla_{\Theta^{(l)}} J = \delta^{(l+1)}\,\big(a^{(l)}\big)^T,$$
+#
+# the same outer-product pattern as $\nabla_W \lVert Wx \rVert^2 = 2 q x^T$ in A.3.  Column 0
+# (the bias weights) multiplies $a^{(l)}_0 = 1$, so its gradient is just $\delta^{(l+1)}$.
+#
+# **2. The output delta depends on the loss.**  With the sigmoid output $a^{(L)} = g(z^{(L)})$:
+#
+# * **cross-entropy** $J = -\sum_k \big[y_k \log a_k + (1 - y_k) \log(1 - a_k)\big]$:
+#   $\dfrac{\partial J}{\partial a_k} = \dfrac{a_k - y_k}{a_k (1 - a_k)}$, and multiplying by
+#   $g'(z_k) = a_k(1 - a_k)$ cancels the denominator:
+#   $$\delta^{(L)} = a^{(L)} - y;$$
+# * **squared error** $E = \tfrac12 \lVert a^{(L)} - y \rVert^2$: $\partial E/\partial a_k = a_k - y_k$
+#   and nothing cancels:
+#   $$\delta^{(L)} = \big(a^{(L)} - y\big) \odot g'\big(z^{(L)}\big).$$
+#   When an output saturates on the wrong side ($a \approx 0$, $y = 1$) the factor $g'(z) \approx 0$
+#   nearly stops learning — one reason cross-entropy is preferred for classification.
+#
+# **3. Hidden deltas flow backwards.**  A hidden unit $z^{(l)}_j$ affects the cost through its
+# activation $a^{(l)}_j = g(z^{(l)}_j)$, which feeds every unit $i$ of the next layer with weight
+# $\Theta^{(l)}_{ij}$.  Summing over those paths,
+#
+# $$\delta^{(l)}_j = \Big(\sum_i \Theta^{(l)}_{ij}\, \delta^{(l+1)}_i\Big)\, g'\big(z^{(l)}_j\big)
+#   \qquad\text{i.e.}\qquad
+#   \delta^{(l)} = \Big(\big(\Theta^{(l)}_{:,1:}\big)^T \delta^{(l+1)}\Big) \odot g'\big(z^{(l)}\big).$$
+#
+# **Why the bias column is dropped here.**  $\big(\Theta^{(l)}\big)^T \delta^{(l+1)}$ has one
+# entry per unit of layer $l$ *including* the bias unit $a^{(l)}_0$.  But the bias unit is the
+# constant 1: it has no pre-activation $z^{(l)}_0$, nothing below it influences it, so there is
+# no $\delta^{(l)}_0$ to compute or to pass further down.  Using only columns $1, 2, \dots$ of
+# $\Theta^{(l)}$ (or computing the full product and discarding entry 0) does exactly that.
+# No delta is computed for the input layer either: the inputs are data, not weights.
+#
+# **All examples at once.**  Stack the per-example deltas as rows: $\delta^{(l)}$ becomes an
+# `(m, s_l)` matrix and `a[l]` is `(m, s_l + 1)`.  The sum over examples of the outer products
+# $\delta^{(l+1)} (a^{(l)})^T$ is one matrix product, `delta.T @ a[l]`, of shape
+# `(s_{l+1}, s_l + 1)` like `thetas[l]`, and the backward step becomes
+# `delta = (delta @ thetas[l][:, 1:]) * g'(z)`.
+#
+# **Mean and regularization.**  The cost is the mean over the $m$ examples plus
+# $\frac{\lambda}{2m} \sum \Theta_{ij}^2$ over the non-bias columns, so
+#
+# $$D^{(l)} = \frac{1}{m} \sum_{\text{examples}} \delta^{(l+1)} \big(a^{(l)}\big)^T
+#   + \frac{\lambda}{m} \big[\,0 \;\big|\; \Theta^{(l)}_{:,1:}\big],$$
+#
+# with $\lambda / m$ (the 2 of the square cancels the $\tfrac12$) and **nothing added to column 0**.
+#
+# ### C.3 `backprop` — vectorized over the examples
+#
+# `backprop(thetas, X, y, lam, loss="cross_entropy")` returns `(J, grads)` where `grads[l]` has
+# the shape of `thetas[l]`.  Labels `y` are integers `0..K-1` with `K = thetas[-1].shape[0]`;
+# use `one_hot`.  The two losses (plus `l2_penalty(thetas, lam, m)` in both cases):
+#
+# * `"cross_entropy"`: $J = -\frac1m \sum_{i,k} \big[Y_{ik} \log a^{(L)}_{ik} + (1 - Y_{ik}) \log(1 - a^{(L)}_{ik})\big]$
+#   (lesson 02's `nn_cost`), output delta $a^{(L)} - Y$;
+# * `"squared_error"`: $E = \frac{1}{2m} \sum_i \lVert a^{(L)}_i - Y_i \rVert^2$, output delta
+#   $(a^{(L)} - Y) \odot g'(z^{(L)})$.
+#
+# Hints: `forward_propagation` gives the activations; you also need the pre-activations
+# $z^{(l+1)}$ = `a[l] @ thetas[l].T` for $g'(z)$.  Do not loop over examples.  The hidden tests
+# include **saturated** networks whose outputs round to exactly 0 or 1, where `np.log(a)` of the
+# cross-entropy gives `-inf`/`nan`: compute $J$ from $z^{(L)}$, e.g. with the given
+# `_cross_entropy_from_logits`.  Any other `loss` should raise a `ValueError`.
+
+# %% solution="backprop"
+
+# %% test="backprop" points=2
+_rng = np.random.default_rng(3)
+_thetas = [_rng.normal(size=(4, 4)), _rng.normal(size=(3, 5))]   # a 3-4-3 network
+_X = _rng.normal(size=(6, 3))
+_y = np.array([0, 1, 2, 2, 1, 0])
+_J, _grads = backprop(_thetas, _X, _y, 1.0)
+ag.expect_close([np.shape(g) for g in _grads], [(4, 4), (3, 5)], "shapes of the gradients")
+# Your gradients must agree with central differences of your own J:
+ag.expect_gradient(lambda t: backprop(t, _X, _y, 0.0), _thetas, "backprop, cross-entropy, lam = 0")
+ag.expect_gradient(lambda t: backprop(t, _X, _y, 1.5), _thetas, "backprop, cross-entropy, lam = 1.5")
+ag.expect_gradient(lambda t: backprop(t, _X, _y, 0.7, loss="squared_error"), _thetas,
+                   "backprop, squared error, lam = 0.7")
+# All-zero weights: every output is g(0) = 0.5, whatever the input.  Each class holds 2 of the 6 labels,
+# so the output bias gradient is mean(0.5 - Y[:, k]) = 1/6 and the other output weights see a = 0.5.
+_zero = [np.zeros((4, 4)), np.zeros((3, 5))]
+_J0, _g0 = backprop(_zero, _X, _y, 2.0)
+ag.expect_close(_J0, 3 * np.log(2), "J at zero weights (cross-entropy: K log 2)")
+ag.expect_close(_g0[1], np.column_stack([np.full(3, 1 / 6), np.full((3, 4), 1 / 12)]), "grads[1] at zero weights")
+ag.expect_close(_g0[0], np.zeros((4, 4)), "grads[0] at zero weights")
+ag.expect_close(backprop(_zero, _X, _y, 2.0, loss="squared_error")[0], 3 / 8, "J at zero weights (squared error: K/8)")
+
+# %% cases="backprop"
+rng = np.random.default_rng(311)
+
+
+def _net(sizes, scale=1.0):
+    return [scale * rng.normal(size=(b, a + 1)) for a, b in zip(sizes[:-1], sizes[1:])]
+
+
+# [2, 3, 4]: every weight matrix is square; [3, 4, 4, 4]: square hidden-to-hidden blocks.
+for sizes, m, lam in [([2, 3, 4], 5, 0.0), ([2, 3, 4], 7, 1.3), ([3, 4, 4, 4], 6, 0.8), ([4, 2], 3, 0.5),
+                      ([3, 5, 3], 1, 2.0), ([2, 3, 3, 3, 2], 7, 0.3)]:
+    thetas, X, y = _net(sizes), rng.normal(size=(m, sizes[0])), rng.integers(0, sizes[-1], size=m)
+    case(thetas, X, y, lam)
+    case(thetas, X, y, lam, loss="squared_error")
+case([t.tolist() for t in thetas], X.tolist(), y.tolist(), 1.0,
+     _label="backprop(2-3-3-3-2 network, X and y given as lists, lam=1.0)")
+# Saturation: weights ~ +-300 drive outputs to exactly 1.0 in float64, where log(1 - a) = -inf.
+rng = np.random.default_rng(0)
+thetas, X, y = [300.0 * rng.normal(size=(4, 4)), 300.0 * rng.normal(size=(2, 5))], rng.normal(size=(6, 3)), \
+    np.array([0, 1, 1, 0, 1, 0])
+assert (forward_propagation(thetas, X)[-1] == 1.0).any()
+case(thetas, X, y, 0.4, _label="backprop(saturated 3-4-2 network, weights ~ +-300, lam=0.4)")
+case(thetas, X, y, 0.4, loss="squared_error",
+     _label="backprop(saturated 3-4-2 network, weights ~ +-300, lam=0.4, loss='squared_error')")
+
+
+def _bp(thetas, X, y, lam, loss="cross_entropy", *, gprime="z", out=None, reg_bias=False, average=True,
+        lam_scale=1.0, transposed=False, j_bias=False, se_half=True):
+    """backprop with one deliberate mistake (the reference J, changed only where the mistake changes it)."""
+    thetas = [np.asarray(t, dtype=float) for t in thetas]
+    a = forward_propagation(thetas, X)
+    m, K = a[-1].shape
+    Y = one_hot(y, K)
+    z = [a_l @ t.T for a_l, t in zip(a[:-1], thetas)]
+    out = out or ("ce" if loss == "cross_entropy" else "se")
+    delta = a[-1] - Y if out == "ce" else (a[-1] - Y) * sigmoid_gradient(z[-1])
+    grads = [None] * len(thetas)
+    for l in reversed(range(len(thetas))):
+        grads[l] = (a[l].T @ delta if transposed else delta.T @ a[l]) / (m if average else 1)
+        if l > 0:
+            d = {"z": sigmoid_gradient(z[l - 1]), "a": sigmoid_gradient(a[l][:, 1:]), "none": 1.0}[gprime]
+            delta = (delta @ thetas[l][:, 1:]) * d
+    J = backprop(thetas, X, y, lam, loss)[0]
+    if not se_half and loss == "squared_error":
+        J = 2 * J - l2_penalty(thetas, lam, m)
+    cols = slice(None) if reg_bias else slice(1, None)
+    for t, g in zip(thetas, grads):
+        J += lam / (2 * m) * np.sum(t[:, 0] ** 2) if j_bias else 0.0
+        g[:, cols] += lam_scale * lam / m * t[:, cols]  # raises for a transposed, non-square gradient
+    return J, grads
+
+
+def _mistake(words, **how):
+    mistake(words, lambda *args, **kwargs: _bp(*args, **kwargs, **how))
+
+
+_mistake("used g'(a) instead of g'(z) in the hidden deltas (sigmoid_gradient of the activation a, "
+         "not of the pre-activation z)", gprime="a")
+_mistake("regularized the bias column (column 0) of the gradient", reg_bias=True)
+_mistake("forgot the 1/m in the gradient (summed over the examples instead of averaging)", average=False)
+_mistake("used lam/(2m) instead of lam/m in the gradient's regularization term", lam_scale=0.5)
+_mistake("computed a^T delta, the transpose of the gradient delta^T a", transposed=True)
+_mistake("left out the factor g'(z) in the hidden layers' deltas", gprime="none")
+_mistake("multiplied the cross-entropy output delta by g'(z_L) (that factor belongs to the squared-error "
+         "delta only)", out="se")
+_mistake("left out the factor g'(z_L) in the squared-error output delta (a_L - y) g'(z_L)", out="ce")
+_mistake("included the bias column in the L2 term of J", j_bias=True)
+_mistake("dropped the 1/2 of the squared error E = 1/(2m) sum ||a_L - y||^2", se_half=False)
+
+# %% hidden="backprop" points=5
+ag.score(ag.check_cases(backprop, ag.baked("backprop"),
+                        trusted=ag.trusted("sigmoid add_bias sigmoid_gradient one_hot l2_penalty _cross_entropy_from_logits forward_propagation")),
+         points=5)
+
+# %% [markdown]
+# ### C.4 The lecture's loop: one example at a time
+#
+# The lecture states the algorithm per example: set $\Delta^{(l)} = 0$; for each example do a
+# forward pass with column vectors, compute $\delta^{(L)} = a^{(L)} - y^{(i)}$ (cross-entropy),
+# the hidden deltas, and accumulate $\Delta^{(l)} := \Delta^{(l)} + \delta^{(l+1)} \big(a^{(l)}\big)^T$;
+# finally $D^{(l)} = \frac1m \Delta^{(l)}$ plus $\frac{\lambda}{m}\Theta^{(l)}$ on the non-bias columns.
+#
+# `backprop_loop(thetas, X, y, lam)` does exactly that, with a Python loop over the rows of `X`
+# (cross-entropy only).  It must give the same `(J, grads)` as `backprop(thetas, X, y, lam)`.
+# Here `y[i]` is a label, so the target vector of example `i` is row `i` of `one_hot(y, K)`.
+# `np.outer(u, v)` is $u v^T$.
+
+# %% solution="backprop_loop"
+
+# %% test="backprop_loop" points=1
+_rng = np.random.default_rng(3)
+_thetas = [_rng.normal(size=(4, 4)), _rng.normal(size=(3, 5))]   # the same 3-4-3 network as for backprop
+_X = _rng.normal(size=(6, 3))
+_y = np.array([0, 1, 2, 2, 1, 0])
+ag.expect_gradient(lambda t: backprop_loop(t, _X, _y, 0.9), _thetas, "backprop_loop, lam = 0.9")
+_J0, _g0 = backprop_loop([np.zeros((4, 4)), np.zeros((3, 5))], _X, _y, 2.0)
+ag.expect_close(_J0, 3 * np.log(2), "backprop_loop: J at zero weights (K log 2)")
+ag.expect_close(_g0[1], np.column_stack([np.full(3, 1 / 6), np.full((3, 4), 1 / 12)]),
+                "backprop_loop: grads[1] at zero weights")
+
+# %% cases="backprop_loop"
+rng = np.random.default_rng(312)
+for sizes, m, lam in [([2, 3, 4], 5, 0.0), ([2, 3, 4], 6, 1.1), ([3, 4, 4, 4], 6, 0.8), ([4, 2], 3, 0.5),
+                      ([3, 5, 3], 1, 2.0), ([2, 3, 3, 3, 2], 7, 0.3)]:
+    thetas = [rng.normal(size=(b, a + 1)) for a, b in zip(sizes[:-1], sizes[1:])]
+    case(thetas, rng.normal(size=(m, sizes[0])), rng.integers(0, sizes[-1], size=m), lam)
+
+
+def _split(thetas, X, y, lam):
+    """Reference (J, unregularized grads, regularization terms)."""
+    thetas = [np.asarray(t, dtype=float) for t in thetas]
+    J, grads = backprop(thetas, X, y, lam)
+    m = len(X)
+    reg = [np.column_stack([np.zeros(len(t)), lam / m * t[:, 1:]]) for t in thetas]
+    return J, [g - r for g, r in zip(grads, reg)], reg, thetas, m
+
+
+def _label_target(thetas, X, y, lam):
+    J, _, reg, thetas, m = _split(thetas, X, y, lam)
+    a = forward_propagation(thetas, X)
+    z = [a_l @ t.T for a_l, t in zip(a[:-1], thetas)]
+    delta = a[-1] - np.asarray(y, dtype=float)[:, None]
+    grads = [None] * len(thetas)
+    for l in reversed(range(len(thetas))):
+        grads[l] = delta.T @ a[l] / m + reg[l]
+        if l > 0:
+            delta = (delta @ thetas[l][:, 1:]) * sigmoid_gradient(z[l - 1])
+    return J, grads
+
+
+def _transposed(thetas, X, y, lam):
+    J, raw, reg, _, _ = _split(thetas, X, y, lam)
+    if any(g.shape[0] != g.shape[1] for g in raw):
+        raise ValueError("shapes do not broadcast")
+    return J, [g.T + r for g, r in zip(raw, reg)]
+
+
+def _no_mean(thetas, X, y, lam):
+    J, raw, reg, _, m = _split(thetas, X, y, lam)
+    return J, [m * g + r for g, r in zip(raw, reg)]
+
+
+def _reg_bias(thetas, X, y, lam):
+    J, raw, reg, thetas, m = _split(thetas, X, y, lam)
+    return J, [g + lam / m * t for g, t in zip(raw, thetas)]
+
+
+def _last_only(thetas, X, y, lam):
+    J, _, reg, thetas, m = _split(thetas, X, y, lam)
+    last = backprop(thetas, np.asarray(X)[-1:], np.asarray(y)[-1:], 0.0)[1]
+    return J, [g / m + r for g, r in zip(last, reg)]
+
+
+mistake("used the integer label y_i as the target of every output unit instead of its one-hot row",
+        _label_target)
+mistake("accumulated a delta^T (the transposed outer product) instead of delta a^T", _transposed)
+mistake("forgot to divide the accumulated Delta by m", _no_mean)
+mistake("regularized the bias column (column 0) of the gradient", _reg_bias)
+mistake("reset Delta inside the loop over examples, so only the last example is left", _last_only)
+
+# %% hidden="backprop_loop" points=2
+ag.score(ag.check_cases(backprop_loop, ag.baked("backprop_loop"),
+                        trusted=ag.trusted("sigmoid add_bias sigmoid_gradient one_hot l2_penalty _cross_entropy_from_logits forward_propagation")),
+         points=2)
+
+# %% [markdown]
+# ### C.5 How much does vectorizing buy?
+#
+# Both functions do the same arithmetic; the loop pays Python's overhead (and a handful of
+# tiny NumPy calls) once per example, while the vectorized version hands whole matrices to
+# optimized matrix-multiplication code.  The cell below times both on a 20-25-10 network and
+# checks that they agree.
+
+# %%
+def best_time(fn, repeat=3):
+    """Shortest of `repeat` wall-clock runs of fn(), in seconds."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+try:
+    _rng = np.random.default_rng(0)
+    _sizes = [20, 25, 10]
+    _net_t = [_rng.normal(scale=0.5, size=(b, a + 1)) for a, b in zip(_sizes[:-1], _sizes[1:])]
+    _ms, _t_vec, _t_loop = [10, 30, 100, 300, 1000], [], []
+    for _m in _ms:
+        _Xt, _yt = _rng.normal(size=(_m, _sizes[0])), _rng.integers(0, _sizes[-1], size=_m)
+        _t_vec.append(best_time(lambda: backprop(_net_t, _Xt, _yt, 1.0)))
+        _t_loop.append(best_time(lambda: backprop_loop(_net_t, _Xt, _yt, 1.0), repeat=2))
+    _Jv, _gv = backprop(_net_t, _Xt, _yt, 1.0)
+    _Jl, _gl = backprop_loop(_net_t, _Xt, _yt, 1.0)
+    print(f"m = {_ms[-1]}: loop {1e3 * _t_loop[-1]:.1f} ms, vectorized {1e3 * _t_vec[-1]:.2f} ms, "
+          f"loop / vectorized = {_t_loop[-1] / _t_vec[-1]:.0f}x")
+    print("largest difference between their gradients:",
+          max(np.max(np.abs(np.asarray(a) - np.asarray(b))) for a, b in zip(_gv, _gl)), "| J:", abs(_Jv - _Jl))
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    ax.loglog(_ms, 1e3 * np.array(_t_loop), "o-", label="backprop_loop (one example at a time)")
+    ax.loglog(_ms, 1e3 * np.array(_t_vec), "s-", label="backprop (vectorized)")
+    ax.set(xlabel="number of examples m", ylabel="time [ms]", title="20-25-10 network")
+    ax.legend()
+    plt.show()
+except NotImplementedError:
+    plt.close("all")
+    print("Implement backprop and backprop_loop to see the timing.")
+
+# %% [markdown]
+# ### C.6 A tanh network for regression
+#
+# The second lecture derives the same algorithm for a regression network in its own notation:
+# hidden units use $\tanh$, the single output unit is **linear** (its value is the score $s_L$
+# itself), and the error on one example $(x, y)$ is $e = (y - s_L)^2$.  Call $s^{(l)}$ the
+# scores (our $z$) and $x^{(l)} = [1, \tanh(s^{(l)})]$ the outputs (our $a$); the lecture writes
+# the weight from unit $i$ to unit $j$ as $w_{ij}$, the transpose of our $\Theta_{ji}$ — the
+# numbers are the same.
+#
+# Since the output is linear, its "activation derivative" is 1 and
+#
+# $$\delta_L = \frac{\partial e}{\partial s_L} = -2\,(y - s_L),$$
+#
+# then, exactly as before but with $\tanh'$,
+# $\delta^{(l)} = \big((\Theta^{(l)}_{:,1:})^T \delta^{(l+1)}\big) \odot \tanh'(s^{(l)})$ and
+# $\partial e / \partial \Theta^{(l)} = \delta^{(l+1)} \big(x^{(l)}\big)^T$.
+#
+# (The lecture's quiz: $\partial e / \partial w^{(L)}_{i1} = -2(y - s_L)\, x^{(L-1)}_i$ is zero when
+# $y = s_L$, or when $x^{(L-1)}_i = \tanh(s^{(L-1)}_i) = 0$, i.e. $s^{(L-1)}_i = 0$ — all of these.)
+#
+# `tanh_regression_backprop(thetas, x, y)` takes **one** example `x` of shape `(n,)` and a number
+# `y`; `thetas` follows the course convention, the last matrix has one row.  It returns
+# `(e, grads)`.  A network without hidden layer is plain linear regression:
+# $e = (y - \theta \cdot [1, x])^2$ with gradient $-2(y - s)\,[1, x]$.
+
+# %% solution="tanh_regression_backprop"
+
+# %% test="tanh_regression_backprop" points=1
+# Linear regression (no hidden layer): s = 0.5 - 1.0 + 2.0 * 0.5 = 0.5, e = 1.5^2, grad = -3 [1, 1, 0.5].
+ag.expect_close(tanh_regression_backprop([np.array([[0.5, -1.0, 2.0]])], np.array([1.0, 0.5]), 2.0),
+                (2.25, [[[-3.0, -3.0, -1.5]]]), "tanh_regression_backprop on a network without hidden layer")
+_rng = np.random.default_rng(4)
+_tnet = [_rng.normal(size=(4, 4)), _rng.normal(size=(3, 5)), _rng.normal(size=(1, 4))]   # 3-4-3-1
+_tx = _rng.normal(size=3)
+ag.expect_gradient(lambda t: tanh_regression_backprop(t, _tx, 0.7), _tnet, "tanh_regression_backprop, 3-4-3-1 network")
+
+# %% cases="tanh_regression_backprop"
+rng = np.random.default_rng(313)
+for sizes in ([3, 4, 1], [2, 3, 3, 1], [3, 1], [4, 4, 4, 1], [1, 2, 1]):
+    thetas = [rng.normal(size=(b, a + 1)) for a, b in zip(sizes[:-1], sizes[1:])]
+    case(thetas, rng.normal(size=sizes[0]), float(rng.normal(scale=2.0)))
+case([t.tolist() for t in thetas], rng.normal(size=1).tolist(), 2,
+     _label="tanh_regression_backprop(1-2-1 network and x given as lists, y = 2)")
+case([30.0 * rng.normal(size=(4, 4)), rng.normal(size=(1, 5))], rng.normal(size=3), 1.5,
+     _label="tanh_regression_backprop(saturated tanh layer, weights ~ +-30)")
+
+
+def _tanh_bp(thetas, x, y, *, factor=-2.0, slope="s"):
+    thetas = [np.asarray(t, dtype=float) for t in thetas]
+    xs, s = [np.concatenate(([1.0], np.asarray(x, dtype=float)))], []
+    for l, t in enumerate(thetas):
+        s.append(t @ xs[-1])
+        if l < len(thetas) - 1:
+            xs.append(np.concatenate(([1.0], np.tanh(s[-1]))))
+    r = y - s[-1][0]
+    delta = np.array([factor * r])
+    grads = [None] * len(thetas)
+    for l in reversed(range(len(thetas))):
+        grads[l] = np.outer(delta, xs[l])
+        if l > 0:
+            d = {"s": tanh_gradient(s[l - 1]), "x": tanh_gradient(xs[l][1:]), "1-s2": 1 - s[l - 1] ** 2}[slope]
+            delta = (thetas[l][:, 1:].T @ delta) * d
+    return r ** 2, grads
+
+
+mistake("dropped the factor 2 of the output delta: -(y - s_L) instead of -2 (y - s_L)",
+        lambda thetas, x, y: _tanh_bp(thetas, x, y, factor=-1.0))
+mistake("flipped the sign of the output delta: 2 (y - s_L) instead of -2 (y - s_L)",
+        lambda thetas, x, y: _tanh_bp(thetas, x, y, factor=2.0))
+mistake("took tanh' at the activation tanh(s) instead of at the score s",
+        lambda thetas, x, y: _tanh_bp(thetas, x, y, slope="x"))
+mistake("wrote tanh'(s) as 1 - s^2 (the formula 1 - x^2 needs the activation x = tanh(s), not s)",
+        lambda thetas, x, y: _tanh_bp(thetas, x, y, slope="1-s2"))
+
+# %% hidden="tanh_regression_backprop" points=3
+ag.score(ag.check_cases(tanh_regression_backprop, ag.baked("tanh_regression_backprop"),
+                        trusted=ag.trusted("tanh_gradient")),
+         points=3)
+
+# %% [markdown]
+# ## Summary
+#
+# * Backpropagation is the chain rule applied once, from the output to the input: each node
+#   multiplies the upstream gradient by its local derivative.  Sums copy gradients, products
+#   swap factors, and a gradient always has the shape of its variable ($2qx^T$, $2W^Tq$).
+# * In a network, $\delta^{(l)} = \partial J/\partial z^{(l)}$; the weight gradient is
+#   $\delta^{(l+1)} (a^{(l)})^T$, averaged over examples, plus $\frac{\lambda}{m}\Theta$ outside the
+#   bias column.
+# * The output delta is $a - y$ for sigmoid + cross-entropy, $(a - y)\,g'(z)$ for sigmoid + squared
+#   error and $-2(y - s_L)$ for a linear output with $e = (y - s_L)^2$.
+# * Hidden deltas go back through $\Theta$ without its bias column and are multiplied by $g'(z)$ —
+#   at $z$, not at $a$.
+# * The per-example loop and the vectorized code compute the same numbers; the vectorized one is
+#   many times faster.  In the next lessons the gradients are unrolled for an optimizer and
+#   verified numerically.

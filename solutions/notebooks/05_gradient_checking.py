@@ -1,0 +1,683 @@
+# %% [markdown]
+# # Lesson 05 — Gradient checking
+#
+# Backpropagation has many places to slip: a missing $1/m$, a transposed matrix, the bias
+# column regularized by accident, an off-by-one layer index.  The treacherous part is that
+# a slightly wrong gradient still points roughly downhill, so the cost keeps going down and
+# nothing *looks* broken — the network just ends up worse than it should.
+#
+# **Gradient checking** tests the gradient against a second, independent estimate that
+# uses nothing but the cost $J$ itself: nudge one parameter up and down by a tiny
+# $\varepsilon$ and look at how much $J$ changes.  That estimate is far too slow to train
+# with, but it is simple enough to trust, so it is the perfect referee for backprop.
+#
+# In this notebook you will
+#
+# 1. estimate a gradient with central differences, one coordinate at a time,
+# 2. write the one-sided (forward) difference for comparison, and see on a plot why the
+#    central one is so much more accurate — and why $\varepsilon$ must not be too small,
+# 3. measure the disagreement of two gradients with a scale-free relative difference,
+# 4. rebuild the lecture's deterministic debug weights (Octave's column-major order),
+# 5. check backprop on the lecture's small debug network, with and without regularization,
+# 6. time the check, to see why it must be switched off before training.
+#
+# **How this notebook is graded.** Each function has a visible test cell (run it: it is the
+# same kind of check the grader runs) and a hidden test cell that checks more inputs when
+# your notebook is graded.  Only edit the cells that say `YOUR CODE HERE`; keep names and
+# signatures as they are.  `backprop`, `unroll` and `roll` from lessons 03 and 04 are given
+# to you further down, ready to use: here only the new functions are graded.
+
+# %% locked=true
+import time
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+import autograder as ag
+
+# %% [markdown]
+# The helpers below are what the reference solutions use to validate their inputs; you may
+# use them too (you do not have to).  `_cost(J, theta)` calls `J` and insists on a single
+# number: passing a function that returns `(cost, grad)` — as `backprop` and
+# `nn_cost_function` do — is the most common way to misuse a gradient checker, and it then
+# tells you to wrap it as `lambda t: f(t)[0]`.  `_check_eps` rejects a step that is not
+# positive and finite, `_as_count` a size that is not a whole number.
+
+# %% given="as_float_array check_shape _check_eps _cost _as_count"
+
+# %% [markdown]
+# ## 1. The central difference
+#
+# For a function of one variable, Taylor's theorem gives
+#
+# $$J(\theta \pm \varepsilon) = J(\theta) \pm \varepsilon J'(\theta) + \frac{\varepsilon^2}{2} J''(\theta)
+#   \pm \frac{\varepsilon^3}{6} J'''(\theta) + \dots$$
+#
+# Subtract the two expansions: the even powers cancel, and
+#
+# $$\frac{J(\theta + \varepsilon) - J(\theta - \varepsilon)}{2\varepsilon}
+#   = J'(\theta) + \frac{\varepsilon^2}{6} J'''(\theta) + O(\varepsilon^4).$$
+#
+# The error of this **central** (two-sided) difference shrinks like $\varepsilon^2$: with
+# the lecture's $\varepsilon = 10^{-4}$ it is about $10^{-9}$ times $J'''$.  For example
+# $J(\theta) = \theta^3$ at $\theta = 2$ with $\varepsilon = 0.01$ gives exactly
+# $3\theta^2 + \varepsilon^2 = 12.0001$ instead of 12.
+#
+# With many parameters $\theta = (\theta_1, \dots, \theta_n)$, move **one coordinate at a
+# time**: with $e_i$ the $i$-th unit vector,
+#
+# $$\frac{\partial J}{\partial \theta_i} \approx \frac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon},
+#   \qquad i = 1, \dots, n,$$
+#
+# which costs $2n$ evaluations of $J$.  Write `numerical_gradient(J, theta, eps=1e-4)`:
+#
+# * `theta` may have **any shape** (a vector, a weight matrix, ...) and may be a list or an
+#   integer array: work on `np.array(theta, dtype=float)` (with integers, `theta + 1e-4`
+#   would be rounded straight back).  Call `J` with arrays of `theta`'s shape and return the
+#   gradient in that shape too.  `t.flat[i]` or a `t.reshape(-1)` view reach entry `i` of an
+#   array of any shape.
+# * Never modify the caller's `theta`.  Careful when you translate the lecture's Octave loop:
+#   `thetaPlus = theta` **copies** in Octave but in NumPy both names then refer to the same
+#   array, so `thetaPlus[i] += eps` changes `theta` as well.  Use `theta.copy()`.
+# * Use the `eps` you are given (the tests pass other values).
+
+# %% solution="numerical_gradient"
+
+# %% test="numerical_gradient" points=1
+# J(t) = sum of t^3: the central difference is exactly 3 t^2 + eps^2.
+_cube = lambda t: float(np.sum(np.asarray(t) ** 3))
+ag.expect_close(numerical_gradient(_cube, np.array([1.0, 2.0, -1.0]), eps=1e-2), [3.0001, 12.0001, 3.0001],
+                "numerical_gradient(sum t^3, [1, 2, -1], eps=1e-2)")
+# A matrix theta: the gradient of sum(exp(t)) is exp(t), same shape; theta must not change.
+_theta = np.array([[0.5, -1.0, 0.0], [2.0, 0.25, -0.75]])
+_before = _theta.copy()
+_g = numerical_gradient(lambda t: float(np.sum(np.exp(t))), _theta)
+ag.expect_shape(_g, (2, 3), "numerical_gradient(J, theta of shape (2, 3))")
+ag.expect_close(_g, np.exp(_before), "numerical_gradient(sum exp(t), theta (2, 3))")
+ag.expect_close(_theta, _before, "theta after calling numerical_gradient (it must not change)", rtol=0, atol=0)
+
+# %% hidden="numerical_gradient" points=3
+# Seeded cost functions with known gradients.  With the default eps the central difference
+# is within ~1e-8 of the exact gradient; with eps = 1e-2 passed explicitly it is compared
+# with the reference central difference, where a one-sided difference is far off.
+_ref = ag.trusted("numerical_gradient forward_difference_gradient")
+_central, _forward = _ref["numerical_gradient"], _ref["forward_difference_gradient"]
+_rng = np.random.default_rng(5051)
+_ng_w, _ng_B = _rng.normal(size=4), _rng.normal(size=(2, 3))
+_ng_A, _ng_c = _rng.normal(size=(6, 6)), _rng.uniform(1.0, 3.0, size=(3, 3))
+
+
+def _ng_cost(f, shape):
+    """J = f(t) for t of the given shape; a t of another shape gets a clear error."""
+    def J(t):
+        if np.shape(t) != shape:
+            raise ValueError(f"J expects theta of shape {shape}, received shape {np.shape(t)} "
+                             "(call J with arrays shaped like theta)")
+        return float(f(np.asarray(t, dtype=float)))
+    return J
+
+
+_problems = [  # (J as text, J, exact gradient, theta, kwargs)
+    ("sum(w * exp(t))", _ng_cost(lambda t: np.sum(_ng_w * np.exp(t)), (4,)), lambda t: _ng_w * np.exp(t),
+     _rng.uniform(-1, 1, size=4), {}),
+    ("sum(B * sin(t) * t^2)", _ng_cost(lambda t: np.sum(_ng_B * np.sin(t) * t ** 2), (2, 3)),
+     lambda t: _ng_B * (np.cos(t) * t ** 2 + 2 * t * np.sin(t)), _rng.normal(size=(2, 3)), {}),
+    ("vec(t) A vec(t)", _ng_cost(lambda t: t.ravel() @ _ng_A @ t.ravel(), (3, 2)),
+     lambda t: ((_ng_A + _ng_A.T) @ np.ravel(t)).reshape(np.shape(t)), _rng.normal(size=(3, 2)), {}),
+    ("sum(c * t^3)", _ng_cost(lambda t: np.sum(_ng_c * t ** 3), (3, 3)), lambda t: 3 * _ng_c * np.square(t),
+     _rng.normal(size=(3, 3)), {}),
+    ("sum(t^3), theta a list", _ng_cost(lambda t: np.sum(t ** 3), (3,)), lambda t: 3 * np.square(t),
+     [0.5, -1.0, 2.0], {}),
+    ("sum(t^3), theta an integer array", _ng_cost(lambda t: np.sum(t ** 3), (3,)), lambda t: 3 * np.square(t),
+     np.array([1, -2, 3]), {}),
+    ("sum(w * exp(t))", _ng_cost(lambda t: np.sum(_ng_w * np.exp(t)), (4,)), None,
+     _rng.uniform(-1, 1, size=4), {"eps": 1e-2}),
+    ("sum(c * t^3)", _ng_cost(lambda t: np.sum(_ng_c * t ** 3), (3, 3)), None,
+     _rng.normal(size=(3, 3)), {"eps": 1e-2}),
+]
+_r = ag.Result("numerical_gradient")
+_mutated, _ran, _items = [], 0, []
+for _text, _J, _exact, _theta, _kw in _problems:
+    _shape = np.shape(_theta)
+    _label = f"numerical_gradient(J = {_text}, theta of shape {_shape}" + (
+        f", eps={_kw['eps']:g})" if _kw else ")")
+    _t = np.asarray(_theta, dtype=float)
+    _eps = _kw.get("eps", 1e-4)
+    _step = (_J(_t + _eps) - _J(_t - _eps)) / (2 * _eps)
+    _variants = {
+        "used the one-sided (forward) difference (J(theta + eps e_i) - J(theta)) / eps": _forward(_J, _t, **_kw),
+        "divided by eps instead of 2 eps": 2 * _central(_J, _t, **_kw),
+        "perturbed all coordinates at once (theta + eps) instead of one at a time": np.full(_shape, _step),
+        "wrote theta_plus = theta: in NumPy that is the same array, not a copy, so the +eps and -eps "
+        "steps cancel": np.zeros(_shape),
+    }
+    if _kw:
+        _variants["ignored the eps argument (always used 1e-4)"] = _central(_J, _t)
+    _out = ag.call(numerical_gradient, (_J, _theta), _kw)
+    if not _out.ok:
+        _hint = " (convert theta with np.array(theta, dtype=float) first)" if "integer" in _text else ""
+        _items.append((0.0, f"{_label} raised {_out.error}{_hint}"))
+        continue
+    _ran += 1
+    if _out.mutated:
+        _mutated.append(_label)
+    if _exact is not None:  # default eps: the exact gradient, to central-difference accuracy
+        _msg = ag.explain(_out.value, _exact(_t), rtol=1e-6, atol=1e-7, variants=_variants)
+    else:
+        _msg = ag.explain(_out.value, _central(_J, _t, **_kw), variants=_variants)
+    _items.append((_msg is None, f"{_label} -> {_msg}" if _msg else ""))
+# Leaving theta untouched counts as much as two cases; it is reported first.
+if _mutated:
+    _r.fail(f"{_mutated[0]} modified theta in place (the caller's array changed): perturb a copy, "
+            "e.g. theta_plus = theta.copy()", weight=2)
+elif _ran:
+    _r.record(1.0, weight=2)
+else:
+    _r.fail("theta left unchanged: not checked, numerical_gradient never ran", weight=2)
+for _credit, _msg in _items:
+    _r.record(_credit, _msg)
+ag.score(_r, points=3)
+
+# %% [markdown]
+# ## 2. The one-sided difference
+#
+# The other natural estimate looks only forward:
+#
+# $$\frac{J(\theta + \varepsilon e_i) - J(\theta)}{\varepsilon}
+#   = \frac{\partial J}{\partial \theta_i} + \frac{\varepsilon}{2} \frac{\partial^2 J}{\partial \theta_i^2} + O(\varepsilon^2).$$
+#
+# Nothing cancels this time, so the error is $O(\varepsilon)$: with $\varepsilon = 10^{-4}$
+# roughly $10^{-4}$ relative — five orders of magnitude worse than the central difference,
+# for about the same work ($n + 1$ evaluations, since $J(\theta)$ is shared by all
+# coordinates).  For $\theta^3$ at $\theta = 2$ and $\varepsilon = 0.01$ it gives
+# $3\theta^2 + 3\theta\varepsilon + \varepsilon^2 = 12.0601$.
+#
+# Write `forward_difference_gradient(J, theta, eps=1e-4)` with the same rules as above
+# (any shape, `theta` untouched, the given `eps`).
+
+# %% solution="forward_difference_gradient"
+
+# %% test="forward_difference_gradient" points=1
+# J(t) = sum of t^3: the forward difference is exactly 3 t^2 + 3 t eps + eps^2.
+_cube = lambda t: float(np.sum(np.asarray(t) ** 3))
+ag.expect_close(forward_difference_gradient(_cube, np.array([1.0, 2.0, -1.0]), eps=1e-2),
+                [3.0301, 12.0601, 2.9701], "forward_difference_gradient(sum t^3, [1, 2, -1], eps=1e-2)")
+_theta = np.array([[0.5, -1.0], [2.0, 0.25]])
+_before = _theta.copy()
+_g = forward_difference_gradient(lambda t: float(np.sum(t ** 2)), _theta, eps=1e-3)
+# For t^2 the forward difference is exactly 2 t + eps.
+ag.expect_close(_g, 2 * _before + 1e-3, "forward_difference_gradient(sum t^2, theta (2, 2), eps=1e-3)")
+ag.expect_close(_theta, _before, "theta after calling forward_difference_gradient (it must not change)",
+                rtol=0, atol=0)
+
+# %% hidden="forward_difference_gradient" points=2
+_ref = ag.trusted("numerical_gradient forward_difference_gradient")
+_central, _forward = _ref["numerical_gradient"], _ref["forward_difference_gradient"]
+_rng = np.random.default_rng(5052)
+_fd_w, _fd_A = _rng.normal(size=(2, 3)), _rng.normal(size=(4, 4))
+_fd_problems = [  # (J as text, J, theta, kwargs)
+    ("sum(w * exp(t))", lambda t: float(np.sum(_fd_w * np.exp(t))), _rng.uniform(-1, 1, size=(2, 3)), {}),
+    ("vec(t) A vec(t)", lambda t: float(np.ravel(t) @ _fd_A @ np.ravel(t)), _rng.normal(size=(2, 2)), {}),
+    ("sum(sin(t) * t^2)", lambda t: float(np.sum(np.sin(t) * np.asarray(t) ** 2)), _rng.normal(size=5), {}),
+    ("sum(t^3), theta a list", lambda t: float(np.sum(np.asarray(t) ** 3)), [0.5, -1.0, 2.0], {}),
+    ("sum(w * exp(t))", lambda t: float(np.sum(_fd_w * np.exp(t))), _rng.uniform(-1, 1, size=(2, 3)),
+     {"eps": 1e-2}),
+    ("vec(t) A vec(t)", lambda t: float(np.ravel(t) @ _fd_A @ np.ravel(t)), _rng.normal(size=(2, 2)),
+     {"eps": 1e-3}),
+]
+_r = ag.Result("forward_difference_gradient")
+_mutated, _ran, _items = [], 0, []
+for _text, _J, _theta, _kw in _fd_problems:
+    _shape = np.shape(_theta)
+    _label = f"forward_difference_gradient(J = {_text}, theta of shape {_shape}" + (
+        f", eps={_kw['eps']:g})" if _kw else ")")
+    _t = np.asarray(_theta, dtype=float)
+    _eps = _kw.get("eps", 1e-4)
+    _variants = {
+        "used the central difference instead of the one-sided one": _central(_J, _t, **_kw),
+        "divided by 2 eps instead of eps": _forward(_J, _t, **_kw) / 2,
+        "perturbed all coordinates at once (theta + eps) instead of one at a time":
+            np.full(_shape, (_J(_t + _eps) - _J(_t)) / _eps),
+    }
+    if _kw:
+        _variants["ignored the eps argument (always used 1e-4)"] = _forward(_J, _t)
+    _out = ag.call(forward_difference_gradient, (_J, _theta), _kw)
+    if not _out.ok:
+        _items.append((0.0, f"{_label} raised {_out.error}"))
+        continue
+    _ran += 1
+    if _out.mutated:
+        _mutated.append(_label)
+    _msg = ag.explain(_out.value, _forward(_J, _t, **_kw), variants=_variants)
+    _items.append((_msg is None, f"{_label} -> {_msg}" if _msg else ""))
+if _mutated:
+    _r.fail(f"{_mutated[0]} modified theta in place (the caller's array changed): perturb a copy", weight=2)
+elif _ran:
+    _r.record(1.0, weight=2)
+else:
+    _r.fail("theta left unchanged: not checked, forward_difference_gradient never ran", weight=2)
+for _credit, _msg in _items:
+    _r.record(_credit, _msg)
+ag.score(_r, points=2)
+
+# %% [markdown]
+# ## 3. How small should $\varepsilon$ be?
+#
+# The Taylor error terms say "smaller is better", but a computer stores $J$ with a relative
+# rounding error of about $u \approx 1.1 \times 10^{-16}$.  Subtracting two nearly equal
+# values of $J$ keeps that absolute error (about $u\,|J|$) while the difference itself
+# shrinks with $\varepsilon$; dividing by $\varepsilon$ then blows the rounding error up to
+# roughly $u\,|J| / \varepsilon$.  So the total error is about
+#
+# $$\underbrace{\tfrac{\varepsilon}{2}|J''| + \tfrac{u |J|}{\varepsilon}}_{\text{one-sided}}
+#   \qquad\text{and}\qquad
+#   \underbrace{\tfrac{\varepsilon^2}{6}|J'''| + \tfrac{u |J|}{\varepsilon}}_{\text{central}}.$$
+#
+# The one-sided error is smallest near $\varepsilon \approx \sqrt{u} \approx 10^{-8}$ (and
+# is then still about $10^{-8}$); the central one near $\varepsilon \approx u^{1/3} \approx
+# 10^{-5}$, where it reaches about $10^{-11}$.  The lecture's $\varepsilon = 10^{-4}$ sits
+# comfortably in the central difference's sweet spot.  The figure measures all of this on
+# $J(\theta) = e^{\theta}$ at $\theta = 1$, where every derivative equals $e$: on a log-log
+# plot an error $C \varepsilon^p$ is a straight line of slope $p$.
+
+# %%
+_eps_grid = np.logspace(-15, -1, 57)
+_exp_cost = lambda t: float(np.exp(t[0]))  # J(t) = e^t: J' = J'' = J''' = e at t = 1
+_u = np.finfo(float).eps
+try:
+    _err_f = np.array([abs(forward_difference_gradient(_exp_cost, np.array([1.0]), e)[0] - np.e)
+                       for e in _eps_grid])
+    _err_c = np.array([abs(numerical_gradient(_exp_cost, np.array([1.0]), e)[0] - np.e) for e in _eps_grid])
+    _floor = 1e-17  # an error of exactly 0 cannot be drawn on a log scale
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    ax.loglog(_eps_grid, np.maximum(_err_f, _floor), "o-", ms=3, label="one-sided difference")
+    ax.loglog(_eps_grid, np.maximum(_err_c, _floor), "s-", ms=3, label="central difference")
+    ax.loglog(_eps_grid, np.e / 2 * _eps_grid, "--", c="C0", alpha=0.6, label=r"slope 1: $\frac{e}{2}\,\varepsilon$")
+    ax.loglog(_eps_grid, np.e / 6 * _eps_grid ** 2, "--", c="C1", alpha=0.6,
+              label=r"slope 2: $\frac{e}{6}\,\varepsilon^2$")
+    ax.loglog(_eps_grid, _u * np.e / _eps_grid, ":", c="k", label=r"round-off $u\,e/\varepsilon$ (slope $-1$)")
+    ax.axvline(1e-4, c="gray", lw=0.8)
+    ax.text(1.3e-4, 1e-15, r"$\varepsilon = 10^{-4}$", color="gray")
+    ax.set(xlabel=r"$\varepsilon$", ylabel="absolute error of the derivative", ylim=(1e-17, 1),
+           title=r"error of the numerical derivative of $e^\theta$ at $\theta = 1$")
+    ax.legend(loc="lower left", fontsize=8)
+    plt.show()
+    _big = _eps_grid >= 1e-3  # well above the round-off floor: truncation error only
+    _slope_f = np.polyfit(np.log(_eps_grid[_big]), np.log(_err_f[_big]), 1)[0]
+    _slope_c = np.polyfit(np.log(_eps_grid[_big]), np.log(_err_c[_big]), 1)[0]
+    print(f"measured slopes for eps >= 1e-3: one-sided {_slope_f:.2f}, central {_slope_c:.2f}")
+    print(f"error at eps = 1e-4: one-sided {_err_f[np.argmin(abs(_eps_grid - 1e-4))]:.1e}, "
+          f"central {_err_c[np.argmin(abs(_eps_grid - 1e-4))]:.1e}")
+except NotImplementedError:
+    print("Implement numerical_gradient and forward_difference_gradient to see this figure.")
+
+# %% [markdown]
+# Read the plot from right to left: both errors fall along their reference lines (slope 1
+# for one-sided, slope 2 for central) until they hit the rising round-off line; below
+# that, a smaller $\varepsilon$ only makes things worse, and near $10^{-15}$ the estimate
+# is pure noise.
+
+# %% [markdown]
+# ## 4. Comparing two gradients
+#
+# Backprop gives a vector `grad`, the numerical check a vector `numgrad`.  Their plain
+# distance $\lVert a - b \rVert$ is no good as a verdict: it scales with the gradient (a
+# cost ten times larger has ten times larger gradients and ten times larger rounding
+# errors).  Divide by the size of the gradients instead:
+#
+# $$d(a, b) = \frac{\lVert a - b \rVert}{\lVert a + b \rVert},$$
+#
+# with the Euclidean norm over **all** entries (for matrices: the Frobenius norm,
+# `np.linalg.norm` of the flattened array).  $d$ does not change when both gradients are
+# multiplied by the same factor; $d \approx 10^{-9}$ or below means they agree to about
+# nine digits, while a bug typically gives $10^{-3}$ or worse.
+#
+# Two edge cases need care, and neither may produce a `RuntimeWarning`:
+#
+# * $a = b = 0$: there is nothing to disagree about, return `0.0` (not $0/0$ = `nan`);
+# * $a = -b \neq 0$: the two gradients point in opposite directions — exactly what a
+#   sign-flipped backprop produces — return `np.inf`, never 0.
+#
+# So compute numerator and denominator first and handle a zero denominator yourself.
+
+# %% solution="relative_difference"
+
+# %% test="relative_difference" points=1
+ag.expect_close(relative_difference([3.0, 0.0], [0.0, 4.0]), 1.0, "relative_difference([3, 0], [0, 4])")
+ag.expect_close(relative_difference([2.0, -6.0], [1.0, -3.0]), 1 / 3, "relative_difference([2, -6], [1, -3])")
+ag.expect_close(relative_difference(np.ones((2, 2)), np.ones((2, 2))), 0.0, "relative_difference(a, a)")
+ag.expect_close(ag.expect_no_warnings(relative_difference, np.zeros(3), np.zeros(3)), 0.0,
+                "relative_difference(zeros, zeros)")
+
+# %% cases="relative_difference"
+rng = np.random.default_rng(503)
+a = rng.normal(size=8)
+case(a, a + 1e-6 * rng.normal(size=8))                   # nearly equal: d ~ 1e-7
+case(rng.normal(size=5), rng.normal(size=5))             # unrelated vectors
+case(rng.normal(size=(3, 4)), rng.normal(size=(3, 4)))   # matrices: norm over all entries
+case([2.0, -6.0, 4.0], [1.0, -3.0, 2.0])                 # lists, a = 2 b: d = 1/3
+case(np.zeros(4), np.zeros(4))                           # both zero: 0.0
+case(np.zeros((2, 3)), np.zeros((2, 3)))
+case(np.zeros(3), [1.0, -2.0, 0.5])                      # one of them zero: 1.0
+case([1.0, -2.0, 3.0], [-1.0, 2.0, -3.0])                # a = -b: inf
+
+
+def _norm(v):
+    return float(np.sqrt(np.sum(np.square(np.asarray(v, dtype=float)))))
+
+
+def _ratio(num, den):
+    return 0.0 if den == 0 else num / den
+
+
+# First: on a = -b several mistakes return 0.0, and this is the explanation that fits there.
+mistake("returned 0.0 whenever ||a + b|| = 0; but a = -b != 0 are opposite gradients (a sign-flip bug): return inf",
+        lambda a, b: 0.0 if _norm(np.add(a, b)) == 0 else relative_difference(a, b))
+mistake("divided by ||a|| + ||b|| instead of ||a + b||",
+        lambda a, b: _ratio(_norm(np.subtract(a, b)), _norm(a) + _norm(b)))
+mistake("divided by ||a|| instead of ||a + b||", lambda a, b: _ratio(_norm(np.subtract(a, b)), _norm(a)))
+mistake("used squared norms ||a - b||^2 / ||a + b||^2",
+        lambda a, b: _ratio(_norm(np.subtract(a, b)) ** 2, _norm(np.add(a, b)) ** 2))
+mistake("used plain sums sum(a - b) / sum(a + b) instead of norms, so differences of opposite sign cancel",
+        lambda a, b: _ratio(float(np.sum(np.subtract(a, b))), float(np.sum(np.add(a, b)))))
+mistake("did not handle a = b = 0, where ||a - b|| / ||a + b|| is 0/0 = nan",
+        lambda a, b: np.nan if _norm(np.add(a, b)) == 0 and _norm(np.subtract(a, b)) == 0
+        else relative_difference(a, b))
+
+# %% hidden="relative_difference" points=2
+# One expected value is inf; comparing a finite answer with it computes 0 * inf inside the
+# checker, which must not print a RuntimeWarning into the graded cell.
+with np.errstate(invalid="ignore"):
+    _r = ag.check_cases(relative_difference, ag.baked("relative_difference"))
+ag.score(_r, points=2)
+
+# %% [markdown]
+# ## 5. Deterministic debug weights
+#
+# To check backprop we need weights that are
+#
+# * **not symmetric** — if two hidden units had equal weights, their gradients would be
+#   equal too, and a bug that mixes them up could go unnoticed;
+# * **small** — so the sigmoids work in their steep middle part rather than saturating,
+#   where every gradient is nearly 0 and any two gradients "agree";
+# * **reproducible** — the same numbers on every machine, with no random generator.
+#
+# The lecture's helper fills a `fan_out` $\times$ `(fan_in + 1)` matrix with
+# $\sin(1), \sin(2), \dots, \sin(\text{fan\_out}\cdot(\text{fan\_in}+1))$, divided by 10.
+# The sine of consecutive integers never repeats, and $|\sin| / 10 \le 0.1$.
+#
+# **The order matters.** In Octave, `reshape(sin(1:numel(W)), size(W))` fills the matrix
+# **column by column** (column-major, "Fortran" order): the first `fan_out` values go down
+# column 0.  NumPy's `reshape` fills **row by row** (row-major, "C" order) unless you pass
+# `order="F"`.  For `fan_out = 2, fan_in = 1`:
+#
+# $$\text{Octave: } \frac{1}{10}\begin{pmatrix} \sin 1 & \sin 3 \\ \sin 2 & \sin 4 \end{pmatrix}
+#   \qquad\text{NumPy default: } \frac{1}{10}\begin{pmatrix} \sin 1 & \sin 2 \\ \sin 3 & \sin 4 \end{pmatrix}.$$
+#
+# In 0-based indices, entry `(i, j)` of the Octave matrix is $\sin(1 + i + j \cdot
+# \text{fan\_out}) / 10$.  Write `debug_initialize_weights(fan_out, fan_in)` to return exactly
+# the lecture's (Octave's) matrix, shape `(fan_out, fan_in + 1)`.
+
+# %% solution="debug_initialize_weights"
+
+# %% test="debug_initialize_weights" points=1
+ag.expect_close(debug_initialize_weights(2, 1), np.sin([[1.0, 3.0], [2.0, 4.0]]) / 10,
+                "debug_initialize_weights(2, 1)")
+_W = debug_initialize_weights(5, 3)
+ag.expect_shape(_W, (5, 4), "debug_initialize_weights(5, 3)")
+# Row 0 runs across the columns, which Octave filled 5 values apart.
+ag.expect_close(_W[0], np.sin([1.0, 6.0, 11.0, 16.0]) / 10, "row 0 of debug_initialize_weights(5, 3)")
+
+# %% cases="debug_initialize_weights"
+# (fan_out, fan_in + 1) square for (4, 3), (3, 2), (6, 5): there C and F order give transposes.
+for fan_out, fan_in in [(5, 3), (3, 5), (4, 3), (3, 2), (5, 2), (6, 5), (3, 3), (1, 1), (2, 0), (1, 7)]:
+    case(fan_out, fan_in)
+
+
+def _sines(n, shape, order):
+    return np.sin(np.arange(1, n + 1)).reshape(shape, order=order) / 10
+
+
+mistake("reshaped in NumPy's default row-major (C) order instead of Octave's column-major order "
+        "(use order='F')", lambda o, i: _sines(o * (i + 1), (o, i + 1), "C"))
+mistake("started at sin(0) instead of sin(1) (np.arange(n) instead of np.arange(1, n + 1))",
+        lambda o, i: np.sin(np.arange(o * (i + 1))).reshape((o, i + 1), order="F") / 10)
+mistake("forgot to divide by 10", lambda o, i: 10 * _sines(o * (i + 1), (o, i + 1), "F"))
+mistake("swapped fan_in and fan_out (the shape is (fan_out, fan_in + 1))",
+        lambda o, i: _sines(i * (o + 1), (i, o + 1), "F"))
+mistake("forgot the bias column (the matrix needs fan_in + 1 columns)",
+        lambda o, i: _sines(o * i, (o, i), "F"))
+
+# %% hidden="debug_initialize_weights" points=2
+ag.score(ag.check_cases(debug_initialize_weights, ag.baked("debug_initialize_weights")), points=2)
+
+# %% [markdown]
+# ## 6. Checking backprop on the debug network
+#
+# Here are `backprop` (lesson 03) and `unroll` / `roll` (lesson 04), with everything they
+# use.  Remember: `backprop(thetas, X, y, lam)` returns `(J, grads)` with `grads` shaped like
+# `thetas`; `unroll` flattens a list of matrices in list order, each row by row (C order),
+# and `roll(vector, shapes)` cuts such a vector back into matrices.
+
+# %% given="sigmoid add_bias sigmoid_gradient"
+
+# %% given="check_labels one_hot as_weight_list l2_penalty"
+
+# %% given="_log_sigmoid_pair _cross_entropy_from_logits"
+
+# %% given="LOSSES _network _targets forward_propagation backprop"
+
+# %% given="unroll roll"
+
+# %% [markdown]
+# The lecture checks backprop on a network small enough that $2n$ cost evaluations take no
+# time at all:
+#
+# * 3 inputs, 5 hidden units, 3 classes: `Theta1 = debug_initialize_weights(5, 3)` of shape
+#   `(5, 4)` and `Theta2 = debug_initialize_weights(3, 5)` of shape `(3, 6)`, 38 weights;
+# * $m = 5$ examples, with inputs from the same helper: `X = debug_initialize_weights(5, 2)`
+#   (shape `(5, 3)`: 5 rows, 3 features);
+# * labels `y = np.arange(1, 6) % 3`, i.e. `[1, 2, 0, 1, 2]` — the lecture's
+#   `1 + mod(1:m, 3)` shifted to our 0-based labels.
+#
+# The cost must be a function of **one vector** (the numerical gradient perturbs the entries
+# of one array), so unroll the weights and let the cost roll them back:
+# `cost(p) = backprop(roll(p, shapes), X, y, lam)[0]`.  Then
+#
+# * `numgrad = numerical_gradient(cost, unroll(thetas))`,
+# * `grad = unroll(grads)` with `grads` from `backprop(thetas, X, y, lam)` — unrolled the
+#   same way, so that entry `i` of both vectors belongs to the same weight,
+# * `diff = relative_difference(numgrad, grad)`.
+#
+# `check_nn_gradients(lam=0.0)` returns `(numgrad, grad, diff)`; with a correct backprop,
+# `diff` is below $10^{-9}$ with and without regularization.
+
+# %% solution="check_nn_gradients"
+
+# %% test="check_nn_gradients" points=2
+for _lam in (0.0, 3.0):
+    _numgrad, _grad, _diff = check_nn_gradients(_lam)
+    ag.expect_shape(_numgrad, (38,), f"numgrad of check_nn_gradients({_lam:g})")
+    ag.expect_shape(_grad, (38,), f"grad of check_nn_gradients({_lam:g})")
+    ag.expect_close(_numgrad, _grad, f"check_nn_gradients({_lam:g}): numgrad (received) against grad (expected)",
+                    rtol=1e-6, atol=1e-9)
+    if not float(_diff) < 1e-9:
+        raise ag.CheckFailed(f"check_nn_gradients({_lam:g}): diff = {float(_diff):.3g}, expected below 1e-9")
+
+# %% cases="check_nn_gradients"
+case(0.0)
+case(3.0)
+
+
+def _debug_check(lam, *, X=None, y=None, gradient=numerical_gradient, flatten=unroll, bias_reg=False,
+                 lam_used=None):
+    """check_nn_gradients with one ingredient swapped for a typical mistake."""
+    thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+    X = debug_initialize_weights(5, 2) if X is None else X
+    y = np.arange(1, 6) % 3 if y is None else y
+    lam = lam if lam_used is None else lam_used
+    shapes = [t.shape for t in thetas]
+    numgrad = gradient(lambda p: backprop(roll(p, shapes), X, y, lam)[0], unroll(thetas))
+    grads = backprop(thetas, X, y, lam)[1]
+    if bias_reg:
+        grads = [g + lam / 5 * np.column_stack([t[:, 0], np.zeros_like(t[:, 1:])]) for g, t in zip(grads, thetas)]
+    grad = flatten(grads)
+    return numgrad, grad, relative_difference(numgrad, grad)
+
+
+mistake("regularized the bias column (column 0) in the analytic gradient",
+        lambda lam: _debug_check(lam, bias_reg=True))
+mistake("used the one-sided (forward) difference for numgrad",
+        lambda lam: _debug_check(lam, gradient=forward_difference_gradient))
+mistake("ignored lam (checked the unregularized cost)", lambda lam: _debug_check(lam, lam_used=0.0))
+mistake("used the labels np.arange(5) % 3 = [0, 1, 2, 0, 1] instead of np.arange(1, 6) % 3 = [1, 2, 0, 1, 2]",
+        lambda lam: _debug_check(lam, y=np.arange(5) % 3))
+mistake("unrolled the backprop gradient column-major (Octave's Theta(:)) instead of with unroll, so grad "
+        "and numgrad list the weights in different orders",
+        lambda lam: _debug_check(lam, flatten=lambda gs: np.concatenate([g.ravel(order="F") for g in gs])))
+mistake("built X row-major (np.sin(1..15).reshape(5, 3) / 10) instead of with debug_initialize_weights(5, 2)",
+        lambda lam: _debug_check(lam, X=np.sin(np.arange(1, 16)).reshape(5, 3) / 10))
+
+# %% hidden="check_nn_gradients" points=5
+# Graded with trusted backprop, unroll, roll, debug_initialize_weights, numerical_gradient
+# and relative_difference, so only check_nn_gradients itself is judged here.
+_trusted = ag.trusted("backprop unroll roll debug_initialize_weights numerical_gradient forward_difference_gradient relative_difference")
+_r = ag.Result("check_nn_gradients")
+for _case in ag.baked("check_nn_gradients"):
+    _lam = _case["args"][0]
+    _label = f"check_nn_gradients({_lam:g})"
+    _out = ag.call(check_nn_gradients, _case["args"], swap=_trusted)
+    if not _out.ok:
+        _r.fail(f"{_label} raised {_out.error}", weight=4)
+        continue
+    try:
+        _numgrad, _grad, _diff = _out.value
+        _numgrad = np.asarray(_numgrad, dtype=float)
+        _grad = np.asarray(_grad, dtype=float)
+        _diff = float(_diff)
+    except (TypeError, ValueError) as _e:
+        _r.fail(f"{_label} must return (numgrad, grad, diff) with two vectors and a number: {_e}", weight=4)
+        continue
+    for _k, _name, _value in [(0, "numgrad", _numgrad), (1, "grad", _grad)]:
+        _msg = ag.explain(_value, _case["expected"][_k], f"{_label} {_name}",
+                          variants={w: v[_k] for w, v in _case["variants"].items()})
+        _r.record(_msg is None, _msg or "")
+    if _diff < 1e-9:
+        _r.record(1.0)
+    else:
+        _r.fail(f"{_label}: diff = {_diff:.3g}, expected below 1e-9 (numgrad and grad disagree)")
+    try:
+        _should = float(_trusted["relative_difference"](_numgrad, _grad))
+    except Exception as _e:  # noqa: BLE001 - wrong shapes were reported above
+        _r.fail(f"{_label}: diff not checked, relative_difference(numgrad, grad) failed: {_e}")
+        continue
+    if np.isclose(_diff, _should, rtol=1e-6, atol=0.0):
+        _r.record(1.0)
+    else:
+        _plain = np.linalg.norm(_numgrad - _grad) if _numgrad.shape == _grad.shape else None
+        _why = (": it is the unnormalized distance ||numgrad - grad||, not divided by ||numgrad + grad||"
+                if _plain is not None and np.isclose(_diff, _plain, rtol=1e-6, atol=0.0) else "")
+        _r.fail(f"{_label}: diff = {_diff:.6g} is not the relative difference of the numgrad and grad you "
+                f"return, ||numgrad - grad|| / ||numgrad + grad|| = {_should:.6g}{_why}")
+ag.score(_r, points=5)
+
+# %% [markdown]
+# The two gradients side by side (the first entries belong to `Theta1`, row by row):
+
+# %%
+try:
+    _numgrad, _grad, _diff = check_nn_gradients(3.0)
+    print("   numgrad          grad")
+    for _a, _b in zip(_numgrad[:8], _grad[:8]):
+        print(f"{_a: .10f} {_b: .10f}")
+    print("...")
+    print(f"relative difference with lam = 3: {_diff:.2e}  (should be below 1e-9)")
+except NotImplementedError:
+    print("Implement check_nn_gradients to see the comparison.")
+
+# %% [markdown]
+# ### What a bug looks like
+#
+# The point of the check is the contrast.  Below, two classic backprop mistakes are made on
+# purpose by editing the correct gradients, and compared against the same numerical
+# gradient: regularizing the bias column, and forgetting the $1/m$ in the regularization
+# term's gradient.  The relative difference jumps by many orders of magnitude.
+
+# %%
+def _bug_regularized_bias(thetas, grads, lam, m):
+    return [g + lam / m * np.column_stack([t[:, 0], np.zeros((t.shape[0], t.shape[1] - 1))])
+            for g, t in zip(grads, thetas)]
+
+
+def _bug_missing_1_over_m(thetas, grads, lam, m):
+    return [g + np.column_stack([np.zeros(t.shape[0]), (lam - lam / m) * t[:, 1:]]) for g, t in zip(grads, thetas)]
+
+
+try:
+    _thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
+    _X, _y, _lam = debug_initialize_weights(5, 2), np.arange(1, 6) % 3, 3.0
+    _shapes = [t.shape for t in _thetas]
+    _numgrad = numerical_gradient(lambda p: backprop(roll(p, _shapes), _X, _y, _lam)[0], unroll(_thetas))
+    _grads = backprop(_thetas, _X, _y, _lam)[1]
+    print(f"correct backprop:               diff = {relative_difference(_numgrad, unroll(_grads)):.1e}")
+    for _name, _bug in [("bias column regularized:", _bug_regularized_bias),
+                        ("1/m missing in the reg. term:", _bug_missing_1_over_m)]:
+        _bad = unroll(_bug(_thetas, _grads, _lam, 5))
+        print(f"{_name:31s} diff = {relative_difference(_numgrad, _bad):.1e}")
+except NotImplementedError:
+    print("Implement the functions above to see this comparison.")
+
+# %% [markdown]
+# ## 7. Switch it off before training
+#
+# One numerical gradient costs $2n$ evaluations of the cost, against about one
+# forward-plus-backward pass for backprop.  Below, both are timed on a 20-25-10 network
+# ($25 \cdot 21 + 10 \cdot 26 = 785$ weights) with 100 examples.  Each cost evaluation here
+# goes through `backprop`, which also computes a gradient we throw away; a cost-only forward
+# pass would be maybe twice as fast, which changes nothing about the conclusion.
+
+# %%
+_rng = np.random.default_rng(0)
+_sizes = [20, 25, 10]
+_thetas = [_rng.uniform(-0.12, 0.12, size=(b, a + 1)) for a, b in zip(_sizes[:-1], _sizes[1:])]
+_X, _y = _rng.normal(size=(100, 20)), _rng.integers(0, 10, size=100)
+_shapes = [t.shape for t in _thetas]
+_params = unroll(_thetas)
+try:
+    _runs = []
+    for _ in range(5):  # best of 5 batches of 10 calls: the least disturbed by other programs
+        _t0 = time.perf_counter()
+        for _ in range(10):
+            backprop(_thetas, _X, _y, 1.0)
+        _runs.append((time.perf_counter() - _t0) / 10)
+    _t_backprop = min(_runs)
+    _t0 = time.perf_counter()
+    numerical_gradient(lambda p: backprop(roll(p, _shapes), _X, _y, 1.0)[0], _params)
+    _t_numerical = time.perf_counter() - _t0
+    print(f"{_params.size} weights: the numerical gradient evaluates the cost {2 * _params.size} times")
+    print(f"one backprop gradient:   {1e3 * _t_backprop:8.2f} ms")
+    print(f"one numerical gradient:  {1e3 * _t_numerical:8.2f} ms  ({_t_numerical / _t_backprop:.0f} times slower; "
+          f"2n = {2 * _params.size} if a cost evaluation cost as much as a backprop)")
+    print(f"1000 training iterations would take {1000 * _t_backprop:.1f} s with backprop "
+          f"and {1000 * _t_numerical / 60:.0f} min with the numerical gradient")
+except NotImplementedError:
+    print("Implement numerical_gradient to see the timing.")
+
+# %% [markdown]
+# The ratio grows with the number of weights: a network with a million weights would need
+# two million cost evaluations *per step*.  So the recipe from the lecture is
+#
+# 1. implement backprop and unroll its gradient,
+# 2. run the gradient check once, on a small network (like `check_nn_gradients`),
+# 3. if `diff` is tiny, **turn the check off** and train with backprop alone.
+#
+# ## Summary
+#
+# * The central difference $\big(J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)\big)/2\varepsilon$
+#   has error $O(\varepsilon^2)$, the one-sided one $O(\varepsilon)$; below
+#   $\varepsilon \approx 10^{-5}$ round-off ($\approx u|J|/\varepsilon$) takes over.
+# * Compare gradients with the relative difference $\lVert a - b\rVert / \lVert a + b\rVert$:
+#   about $10^{-9}$ means correct, $10^{-3}$ means a bug.
+# * Use small, non-symmetric, reproducible weights for the check — and mind Octave's
+#   column-major order when porting its helpers to NumPy.
+# * A numerical gradient costs $2n$ cost evaluations: check once, then switch it off.
