@@ -6,6 +6,7 @@ release, and four who make realistic mistakes (taken from the mutant
 catalogues in ``tests/mutants/``) — grades it with real nbgrader and prints
 the grades table, a few of the feedback messages, and where the files are.
 """
+import re
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ MISTAKEN = ["cho", "dev", "eli", "fay"]
 
 
 def make_class(cfg, assignments, submitted):
-    """Write the sample class; return {student: [mutants]} for the report."""
+    """Write the sample class; return {(student, assignment): [mutants]} for the report."""
     made = {}
     for a in assignments:
         write_submission(make_submission(cfg.ROOT, a.id), submitted, "ada_reference", a.id)
@@ -26,7 +27,7 @@ def make_class(cfg, assignments, submitted):
         for k, student in enumerate(MISTAKEN):
             chosen = one_per_task(mutants, offset=k, stride=len(MISTAKEN))
             write_submission(make_submission(cfg.ROOT, a.id, chosen), submitted, student, a.id)
-            made.setdefault(student, []).extend(chosen)
+            made[(student, a.id)] = chosen
     return made
 
 
@@ -40,10 +41,11 @@ def run(args):
     rows = grading.grade(cfg, out / "submitted", assignments, out / "graded", jobs=args.jobs)
     print()
     print(grading.table(rows))
-    print("\nWhat the feedback tells the students who made mistakes (first message per lesson):")
+    print("\nWhat the feedback tells the students who made mistakes (one mistake per lesson):")
     for r in rows:
-        if r.student in made and r.messages:
-            print(f"  {r.student}/{r.assignment}: {r.messages[0][:160]}")
+        for m in made.get((r.student, r.assignment), [])[:1]:
+            said = next((line for line in r.messages if re.search(m.words or "$^", line, re.I)), None)
+            print(f"  {r.student}/{r.assignment}: {m.mistake}\n      -> {(said or '(no message)')[:150]}")
     print(f"\ngrades table: {out / 'graded' / 'grades.csv'}")
     print(f"feedback:     {out / 'graded' / 'feedback'}/<student>/<assignment>/*.html")
     failed = [r for r in rows if not r.status.startswith("graded")]
