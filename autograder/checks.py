@@ -209,12 +209,18 @@ def score(*results, points):
 
 # --------------------------------------------------------------- visible tests
 
+def _fail(message):
+    # The expect_* frames are hidden (__tracebackhide__), so a student's
+    # traceback ends at their test line and this one-line raise.
+    raise CheckFailed(message) from None
+
+
 def expect_close(received, expected, name="value", *, rtol=RTOL, atol=ATOL):
     """Raise :class:`CheckFailed` unless ``received`` matches ``expected``."""
     __tracebackhide__ = True
     mismatch = compare(received, expected, name, rtol, atol)
     if mismatch is not None:
-        raise CheckFailed(mismatch.message)
+        _fail(mismatch.message)
 
 
 def expect_shape(received, shape, name="value"):
@@ -222,7 +228,7 @@ def expect_shape(received, shape, name="value"):
     __tracebackhide__ = True
     got = np.shape(received)
     if got != tuple(shape):
-        raise CheckFailed(f"{name}: expected shape {tuple(shape)}, received shape {got}")
+        _fail(f"{name}: expected shape {tuple(shape)}, received shape {got}")
 
 
 def expect_no_warnings(fn, *args, name=None, **kwargs):
@@ -231,9 +237,9 @@ def expect_no_warnings(fn, *args, name=None, **kwargs):
     label = name or f"{getattr(fn, '__name__', 'function')}({_describe(args, kwargs)})"
     out = call(fn, args, kwargs)
     if not out.ok:
-        raise CheckFailed(f"{label} raised {out.error}")
+        _fail(f"{label} raised {out.error}")
     if out.warnings:
-        raise CheckFailed(f"{label} emitted {out.warnings[0]}; use a numerically stable formula")
+        _fail(f"{label} emitted {out.warnings[0]}; use a numerically stable formula")
     return out.value
 
 
@@ -246,12 +252,11 @@ def expect_raises(exc_type, fn, *args, mentions=(), **kwargs):
         text = str(exc)
         missing = [m for m in mentions if m not in text]
         if missing:
-            raise CheckFailed(f"{exc_type.__name__} raised, but its message {text!r} "
-                              f"does not mention {missing}") from None
+            _fail(f"{exc_type.__name__} raised, but its message {text!r} does not mention {missing}")
         return
     except Exception as exc:  # noqa: BLE001
-        raise CheckFailed(f"expected {exc_type.__name__}, received {type(exc).__name__}: {exc}") from None
-    raise CheckFailed(f"expected {exc_type.__name__}, but no exception was raised")
+        _fail(f"expected {exc_type.__name__}, received {type(exc).__name__}: {exc}")
+    _fail(f"expected {exc_type.__name__}, but no exception was raised")
 
 
 def central_differences(f, x, eps=GRADCHECK_EPS):
@@ -293,8 +298,7 @@ def expect_gradient(cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL):
     _, grad = cost_grad(rebuild(flat.copy()))
     grads = list(grad) if is_list else [grad]
     if [np.shape(g) for g in grads] != [p.shape for p in parts]:
-        raise CheckFailed(f"{name}: expected shapes {[p.shape for p in parts]}, "
-                          f"received {[np.shape(g) for g in grads]}")
+        _fail(f"{name}: expected shapes {[p.shape for p in parts]}, received {[np.shape(g) for g in grads]}")
     analytic = np.concatenate([np.asarray(g, dtype=float).ravel() for g in grads])
     numeric = central_differences(lambda v: cost_grad(rebuild(v))[0], flat)
     # ||a - n|| / (||a|| + ||n||): in [0, 1], and still meaningful when a = -n.
@@ -303,8 +307,7 @@ def expect_gradient(cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL):
     if not diff < tol:
         k = int(np.argmax(np.abs(numeric - analytic)))
         pattern = relation(analytic, numeric, rtol=1e-4, atol=1e-8) if analytic.size else ""
-        raise CheckFailed(
+        _fail(
             f"{name}: relative difference to central differences is {diff:.3g} (must be < {tol:g}); "
             f"worst entry {k} of the unrolled gradient: analytic {fmt(analytic[k])}, "
-            f"numerical {fmt(numeric[k])}" + (f"; compared with the numerical gradient, {pattern}"
-                                              if pattern else ""))
+            f"numerical {fmt(numeric[k])}" + (f"; compared with the numerical gradient, {pattern}" if pattern else ""))
