@@ -11,7 +11,7 @@ This package is what students install; it holds no reference solutions and
 no hidden tests (``tests/test_leaks.py`` checks the built wheel).
 """
 from autograder.checks import (CheckFailed, Result, central_differences, check_call,
-                               check_cases, expect_close, expect_gradient, expect_no_warnings,
+                               check_cases, check_gradient, expect_close, expect_gradient, expect_no_warnings,
                                expect_raises, expect_shape, explain, load_trusted, score,
                                unpack)
 from autograder import tolerances
@@ -22,7 +22,7 @@ from autograder.watchdog import install as _install_watchdog
 _install_watchdog()
 
 __all__ = [
-    "CheckFailed", "Result", "call", "central_differences", "check_call", "check_cases",
+    "CheckFailed", "Result", "call", "central_differences", "check_call", "check_cases", "check_gradient",
     "compare", "expect_close", "expect_gradient", "expect_no_warnings", "expect_raises",
     "expect_shape", "explain", "load_trusted", "score", "tolerances", "unpack",
 ]

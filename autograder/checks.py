@@ -18,7 +18,7 @@ import numpy as np
 
 from autograder.compare import relation, compare, fmt, leaf_fraction
 from autograder.packing import unpack as _unpack
-from autograder.runner import call
+from autograder.runner import call, swapped
 from autograder.tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_TOL, RTOL
 
 MAX_MESSAGES = 6  # failures shown per task; the rest are counted
@@ -191,6 +191,22 @@ def check_cases(fn, cases, *, name=None, rtol=RTOL, atol=ATOL, allow_warnings=Fa
                    variants=case.get("variants"), allow_warnings=allow_warnings,
                    trusted={k: v for k, v in (trusted or {}).items() if k != fname})
     return result
+
+
+def check_gradient(result, cost_grad, theta, name="gradient", *, trusted=None, weight=1.0):
+    """Hidden-test form of :func:`expect_gradient`: records instead of raising.
+
+    ``cost_grad`` is usually a lambda written in the notebook around the
+    student's function; ``trusted`` ({name: function}) replaces those notebook
+    globals while the check runs, as in :func:`check_cases`.
+    """
+    with swapped(cost_grad, trusted):
+        out = call(expect_gradient, [cost_grad, theta, name])
+    if out.ok:
+        return result.record(1.0, "", weight)
+    prefix = f"{CheckFailed.__name__}: "
+    message = out.error[len(prefix):] if out.error.startswith(prefix) else f"{name}: raised {out.error}"
+    return result.fail(message, weight)
 
 
 def score(*results, points):

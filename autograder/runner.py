@@ -86,7 +86,7 @@ def _same(a, b):
 
 
 @contextlib.contextmanager
-def _swapped(fn, swap):
+def swapped(fn, swap):
     """Temporarily replace globals of ``fn`` (the notebook namespace) by ``swap``."""
     namespace = getattr(fn, "__globals__", None)
     if not swap or namespace is None:
@@ -119,7 +119,7 @@ def call(fn, args=(), kwargs=None, timeout=CALL_TIMEOUT_S, swap=None):
         try:
             with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf), \
                     np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"), \
-                    _swapped(fn, swap), _time_limit(timeout):
+                    swapped(fn, swap), _time_limit(timeout):
                 out.value = fn(*args_copy, **kwargs_copy)
         except CallTimeout as exc:
             out.error = f"timeout: {exc}"

@@ -230,3 +230,16 @@ def test_tolerances_leave_room_for_round_off_but_not_for_mistakes():
     x = np.random.default_rng(2).normal(size=1000)
     looped = sum(float(v) ** 2 for v in x)
     assert compare(looped, np.dot(x, x)) is None
+
+
+def test_check_gradient_records_instead_of_raising_and_uses_trusted_helpers():
+    ns = {"np": np}
+    exec("def helper(t):\n    return 3 * t\n"
+         "def cost(t):\n    return float(t @ t), helper(t)\n", ns)  # gradient should be 2 t, not 3 t
+    wrong = ag.Result("cost")
+    ag.check_gradient(wrong, ns["cost"], np.array([0.5, -1.0]), "cost gradient")
+    assert wrong.fraction == 0 and "relative difference" in wrong.report()
+    fixed = ag.Result("cost")
+    ag.check_gradient(fixed, ns["cost"], np.array([0.5, -1.0]), trusted={"helper": lambda t: 2 * t})
+    assert fixed.fraction == 1.0
+    assert ns["helper"](np.array([1.0]))[0] == 3.0  # the notebook's own helper is back

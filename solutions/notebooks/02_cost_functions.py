@@ -207,15 +207,9 @@ _r = ag.check_cases(logistic_cost, ag.baked("logistic_cost"), trusted=_trusted)
 _rng = np.random.default_rng(2021)
 for _m, _n, _lam in [(6, 3, 1.3), (4, 3, 0.0)]:
     _X, _y, _theta = _rng.normal(size=(_m, _n)), _rng.integers(0, 2, _m).astype(float), _rng.normal(size=_n + 1)
-    _out = ag.call(lambda: ag.expect_gradient(lambda t: logistic_cost(t, _X, _y, _lam), _theta,
-                                              f"gradient check of your grad against your own J (lam = {_lam:g})"),
-                   swap=_trusted)
-    if _out.ok:
-        _r.record(1.0, weight=2.0)
-    elif _out.error.startswith("CheckFailed: "):
-        _r.fail(_out.error[len("CheckFailed: "):], weight=2.0)
-    else:
-        _r.fail(f"gradient check (lam = {_lam:g}): logistic_cost raised {_out.error}", weight=2.0)
+    ag.check_gradient(_r, lambda t: logistic_cost(t, _X, _y, _lam), _theta,
+                      f"gradient check of your grad against your own J (lam = {_lam:g})", trusted=_trusted,
+                      weight=2.0)
 ag.score(_r, points=3)
 
 # %% [markdown]
@@ -693,14 +687,8 @@ _r = ag.check_cases(weight_elimination, ag.baked("weight_elimination"))
 # Is the gradient the derivative of the student's own value?
 _rng = np.random.default_rng(2081)
 _thetas = [_rng.normal(scale=2.0, size=(4, 4)), _rng.normal(scale=0.7, size=(2, 5))]
-_out = ag.call(lambda: ag.expect_gradient(weight_elimination, _thetas,
-                                          "gradient check of your grads against your own value"))
-if _out.ok:
-    _r.record(1.0, weight=2.0)
-elif _out.error.startswith("CheckFailed: "):
-    _r.fail(_out.error[len("CheckFailed: "):], weight=2.0)
-else:
-    _r.fail(f"gradient check: weight_elimination raised {_out.error}", weight=2.0)
+ag.check_gradient(_r, lambda t: weight_elimination(t), _thetas,
+                  "gradient check of your grads against your own value", weight=2.0)
 ag.score(_r, points=2)
 
 # %% [markdown]
