@@ -48,6 +48,9 @@ def rows(cfg, tmp_path_factory):
             if nbgrader_meta(cell).get("grade"):
                 cell.source = f"{nbgrader_meta(cell)['points']}"
         write_submission(nb, sub, "editor", AID)
+        # a file that is not a notebook at all
+        (sub / "corrupt" / AID).mkdir(parents=True)
+        (sub / "corrupt" / AID / f"{AID}.ipynb").write_text("not json")
         result = grading.grade(cfg, sub, [cfg.get(AID)], tmp / "out", jobs=2, progress=lambda *_: None)
         return {r.student: r for r in result}
     finally:
@@ -88,3 +91,10 @@ def test_the_reference_is_not_importable_while_grading(rows, cfg):
 
 def test_edited_test_cells_are_restored_before_grading(rows):
     assert rows["editor"].score == 0
+
+
+def test_an_unreadable_notebook_is_reported_and_the_rest_still_graded(rows, cfg):
+    row = rows["corrupt"]
+    assert row.status.startswith("failed") and "NotJSONError" in row.status
+    assert row.max_score == cfg.get(AID).points
+    assert rows["chatty"].status == "graded"

@@ -15,6 +15,7 @@ import concurrent.futures as cf
 import csv
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -75,7 +76,7 @@ def _grade_shard(root, submitted, pairs, out, scratch):
         row = Row(student, aid)
         result = api.autograde(aid, student, force=True, create=True)
         if not result.get("success"):
-            row.status = "failed: " + (result.get("error") or "autograde error").strip().splitlines()[-1][:200]
+            row.status = "failed: " + _reason(result)
         else:
             row.messages = feedback_messages(work / "autograded" / student / aid)
         rows.append(row)
@@ -97,6 +98,14 @@ def _grade_shard(root, submitted, pairs, out, scratch):
             else:
                 row.max_score = float(gb.find_assignment(row.assignment).max_score)
     return [asdict(r) for r in rows]
+
+
+def _reason(result):
+    """The most telling error line of a failed nbgrader API call (its own summary line says nothing)."""
+    text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+    errors = [ln.strip() for ln in text.splitlines()
+              if re.match(r"^[\w.]*(Error|Exception|Timeout)\w*: ", ln.strip()) and "NbGraderException" not in ln]
+    return (errors[-1] if errors else "autograde error (see logs/)")[:200]
 
 
 def feedback_messages(autograded_dir):
