@@ -10,7 +10,8 @@ diff it as text).  Cell headers carry what nbgrader needs:
 ``# %% given="sigmoid add_bias"``    read-only code: these definitions, copied from ``solutions/``
 ``# %% solution="sigmoid"``         the student's cell: signature and docstring from ``solutions/``,
                                     the body between ``### BEGIN/END SOLUTION``
-``# %% test="sigmoid" points=1``     visible test cell (all or nothing)
+``# %% test="sigmoid" points=1``     visible test cell (all or nothing); while grading it runs with
+                                    the reference versions of the names its hidden twin trusts
 ``# %% hidden="sigmoid" points=2``   hidden test cell; ``ag.baked("sigmoid")`` in it becomes
                                     the baked cases, ``ag.trusted("sigmoid add_bias")`` the reference
                                     definitions of those names (and what they use) for
@@ -228,6 +229,14 @@ def build_notebook(authoring_path, module_name):
         seen_ids.add(grade_id)
         return grade_id
 
+    # A visible test runs, while grading, with the reference versions of what its
+    # hidden twin trusts: one upstream mistake should not fail every later test.
+    trusted_by_test = {}
+    for cell in nb_in.cells:
+        if "hidden" in cell.metadata:
+            names = [n for m in TRUSTED.findall(cell.source) for n in m.split()]
+            trusted_by_test[cell.metadata["hidden"]] = list(dict.fromkeys(names))
+
     for k, cell in enumerate(nb_in.cells):
         meta = dict(cell.metadata)
         src = cell.source.strip("\n")
@@ -255,6 +264,11 @@ def build_notebook(authoring_path, module_name):
                 code = src + "\n\n\n" + code
             cells.append(_code(code, unique(_cell_id("given_", names)), locked=True))
         elif "test" in meta:
+            names = [n for n in trusted_by_test.get(meta["test"], []) if n != meta["test"]]
+            if names:
+                src = "\n".join(["### BEGIN HIDDEN TESTS",
+                                  f'ag.trust_in_this_cell(ag.load_trusted("{pack(trusted_source(module, names))}", '
+                                  f'{names!r}))', "### END HIDDEN TESTS", src])
             cells.append(_code(src, unique(f"test_{meta['test']}"), grade=True, locked=True,
                                points=meta.get("points", 1)))
         elif "hidden" in meta:

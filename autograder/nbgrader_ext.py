@@ -54,6 +54,8 @@ class ScrubHiddenTracebacks(Preprocessor):
     ClearHiddenTests has removed it from the cell's source.
     """
 
+    enabled = True  # nbconvert preprocessors are off unless enabled
+
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source:
             for out in cell.get("outputs", []):

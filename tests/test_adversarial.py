@@ -27,6 +27,8 @@ BROKEN = {
                       "import sys\n_reference_sigmoid = sigmoid\n"
                       "def sigmoid(z):\n    print('debug: sigmoid called', file=sys.stderr)\n"
                       "    return _reference_sigmoid(z)")],
+    # one honest mistake upstream: it must cost points only where it is made
+    "tanh": [Mutant("sigmoid", "uses tanh", "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=float))")],
     # tries to use the hidden reference
     "importer": [Mutant("sigmoid", "imports the reference",
                         "del sigmoid\nfrom solutions.logic_gates import sigmoid")],
@@ -98,3 +100,10 @@ def test_an_unreadable_notebook_is_reported_and_the_rest_still_graded(rows, cfg)
     assert row.status.startswith("failed") and "NotJSONError" in row.status
     assert row.max_score == cfg.get(AID).points
     assert rows["chatty"].status == "graded"
+
+
+def test_one_mistake_costs_points_only_in_its_own_cells(rows, cfg):
+    """Hidden and visible tests of later functions run with the reference sigmoid."""
+    row = rows["tanh"]
+    lost = {cid for cid, score, max_score in row.cells if score < max_score}
+    assert lost == {"test_sigmoid", "hidden_sigmoid"}, row.messages

@@ -45,8 +45,13 @@ def graded(cfg, tmp_path_factory):
             write_submission(read_nb(release_notebook(cfg.ROOT, aid)), sub, "blank", aid)
             for r, group in enumerate(rounds(a)):
                 write_submission(make_submission(cfg.ROOT, aid, group), sub, f"mutant{r:02d}", aid)
-            rows = grading.grade(cfg, sub, [a], tmp / "out", jobs=2, progress=lambda *_: None)
-            cache[aid] = {r.student: r for r in rows}
+            try:
+                rows = grading.grade(cfg, sub, [a], tmp / "out", jobs=2, progress=lambda *_: None)
+                cache[aid] = {r.student: r for r in rows}
+            except Exception as exc:  # grade once, fail every test of the lesson fast
+                cache[aid] = exc
+        if isinstance(cache[aid], Exception):
+            raise cache[aid]
         return cache[aid]
     return get
 

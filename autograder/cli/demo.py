@@ -15,6 +15,7 @@ from autograder.cli.course import load_config, read_nb, release_notebook, select
 from autograder.cli.submissions import load_mutants, make_submission, one_per_task, write_submission
 
 MISTAKEN = ["cho", "dev", "eli", "fay"]
+MISTAKES_PER_LESSON = 2
 
 
 def make_class(cfg, assignments, submitted):
@@ -25,7 +26,8 @@ def make_class(cfg, assignments, submitted):
         write_submission(read_nb(release_notebook(cfg.ROOT, a.id)), submitted, "bob_blank", a.id)
         mutants = load_mutants(cfg, a)
         for k, student in enumerate(MISTAKEN):
-            chosen = one_per_task(mutants, offset=k, stride=len(MISTAKEN))
+            # a realistic student gets most of a lesson right: two mistakes each
+            chosen = one_per_task(mutants, offset=k, stride=len(MISTAKEN))[:MISTAKES_PER_LESSON]
             write_submission(make_submission(cfg.ROOT, a.id, chosen), submitted, student, a.id)
             made[(student, a.id)] = chosen
     return made
@@ -41,7 +43,7 @@ def run(args):
     rows = grading.grade(cfg, out / "submitted", assignments, out / "graded", jobs=args.jobs)
     print()
     print(grading.table(rows))
-    print("\nWhat the feedback tells the students who made mistakes (one mistake per lesson):")
+    print("\nWhat the feedback tells the students who made mistakes (first of two mistakes per lesson):")
     for r in rows:
         for m in made.get((r.student, r.assignment), [])[:1]:
             said = next((line for line in r.messages if re.search(m.words or "$^", line, re.I)), None)

@@ -212,8 +212,8 @@ def table(rows):
                 continue
             tot, tot_max = tot + r.score, tot_max + r.max_score
             mark = "" if r.status.startswith("graded") else " !"
-            parts.append(f"{f'{r.score:g}/{r.max_score:g}{mark}':>16}")
-        lines.append(f"{s:<{width}}  " + "  ".join(parts) + f"  {f'{tot:g}/{tot_max:g}':>13}")
+            parts.append(f"{f'{round(r.score, 2):g}/{r.max_score:g}{mark}':>16}")
+        lines.append(f"{s:<{width}}  " + "  ".join(parts) + f"  {f'{round(tot, 2):g}/{tot_max:g}':>13}")
     return "\n".join(lines)
 
 
