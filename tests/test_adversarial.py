@@ -29,6 +29,8 @@ BROKEN = {
                       "    return _reference_sigmoid(z)")],
     # one honest mistake upstream: it must cost points only where it is made
     "tanh": [Mutant("sigmoid", "uses tanh", "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=float))")],
+    # text in the student's own code that the feedback guard must not publish
+    "smuggler": [Mutant("count_weights", "pastes grader text", "# ag.unpack(\"...\")")],
     # tries to use the hidden reference
     "importer": [Mutant("sigmoid", "imports the reference",
                         "del sigmoid\nfrom solutions.logic_gates import sigmoid")],
@@ -107,3 +109,22 @@ def test_one_mistake_costs_points_only_in_its_own_cells(rows, cfg):
     row = rows["tanh"]
     lost = {cid for cid, score, max_score in row.cells if score < max_score}
     assert lost == {"test_sigmoid", "hidden_sigmoid"}, row.messages
+
+
+def test_feedback_that_would_show_grader_text_is_withheld_not_published(rows, cfg):
+    row = rows["smuggler"]
+    assert row.score == cfg.get(AID).points
+    assert row.status.startswith("graded (feedback withheld") and row.feedback == ""
+
+
+def test_grade_cli_exit_codes_and_outputs(cfg, tmp_path):
+    from autograder.cli.main import main
+    sub = tmp_path / "submitted"
+    write_submission(read_nb(release_notebook(cfg.ROOT, AID)), sub, "blank", AID)
+    assert main(["grade", str(sub), AID, "--out", str(tmp_path / "ok"), "--jobs", "1"]) == 0
+    assert (tmp_path / "ok" / "grades.csv").read_text().splitlines()[1].startswith("blank,01_logic_gates,0,22,")
+    assert (tmp_path / "ok" / "feedback" / "blank" / AID / f"{AID}.html").exists()
+    (sub / "corrupt" / AID).mkdir(parents=True)
+    (sub / "corrupt" / AID / f"{AID}.ipynb").write_text("{")
+    assert main(["grade", str(sub), AID, "--out", str(tmp_path / "bad"), "--jobs", "2"]) == 2
+    assert main(["grade", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")]) == 1

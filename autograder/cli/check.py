@@ -1,9 +1,10 @@
 """``nnlab check``: the instructor's self-test of the course.
 
 For each lesson: ``source/`` is up to date with its authoring file,
-``release/`` is up to date with ``source/`` and free of leaks, the reference
-submission scores full marks and the untouched release scores 0, both graded
-by real nbgrader exactly as students are.
+``release/`` is up to date with ``source/`` and free of leaks, the source
+notebook submitted as is and the release filled in with the reference both
+score full marks, and the untouched release scores 0 — all graded by real
+nbgrader exactly as students are.
 """
 import json
 import tempfile
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from autograder.cli import build, grade as grading
 from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, read_nb, release_notebook,
-                                   select)
+                                   select, source_notebook)
 from autograder.cli.release import find_leaks, forbidden_for
 from autograder.cli.submissions import make_submission, write_submission
 
@@ -48,11 +49,12 @@ def check(cfg, assignments, jobs=2, progress=print):
     with tempfile.TemporaryDirectory(prefix="nnlab-check-") as tmp:
         submitted = Path(tmp) / "submitted"
         for a in assignments:
+            write_submission(read_nb(source_notebook(cfg.ROOT, a.id)), submitted, "source_as_is", a.id)
             write_submission(make_submission(cfg.ROOT, a.id), submitted, "reference", a.id)
             write_submission(read_nb(release_notebook(cfg.ROOT, a.id)), submitted, "blank", a.id)
         rows = grading.grade(cfg, submitted, assignments, Path(tmp) / "out", jobs=jobs, progress=progress)
     for r in rows:
-        want = r.max_score if r.student == "reference" else 0.0
+        want = 0.0 if r.student == "blank" else cfg.get(r.assignment).points
         if r.status != "graded" or r.score != want or r.max_score != cfg.get(r.assignment).points:
             problems.append(f"{r.assignment}: {r.student} submission scored {r.score:g}/{r.max_score:g} "
                             f"({r.status}), expected {want:g}/{cfg.get(r.assignment).points:g}"

@@ -50,8 +50,7 @@ def run(args):
             print(f"  {r.student}/{r.assignment}: {m.mistake}\n      -> {(said or '(no message)')[:150]}")
     print(f"\ngrades table: {out / 'graded' / 'grades.csv'}")
     print(f"feedback:     {out / 'graded' / 'feedback'}/<student>/<assignment>/*.html")
-    failed = [r for r in rows if not r.status.startswith("graded")]
-    return 2 if failed else 0
+    return 2 if any(r.status != "graded" for r in rows) else 0
 
 
 def add_parser(sub):
