@@ -17,7 +17,7 @@ import course_config
 from autograder.cli import grade as grading
 from autograder.cli.course import (read_nb, release_notebook, secret_blocks, secret_lines, shows_block,
                                    source_notebook)
-from autograder.cli.release import find_leaks, forbidden_for
+from autograder.cli.release import find_leaks, forbidden_blocks_for, forbidden_for
 from autograder.cli.submissions import make_submission, write_submission
 
 LESSONS = [a for a in course_config.ASSIGNMENTS if a.ready]
@@ -26,9 +26,9 @@ MARKERS = ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "ag.unpack(", "ag.load_truste
 
 @pytest.mark.parametrize("aid", [a.id for a in LESSONS])
 def test_release_has_no_solution_code_or_hidden_tests(cfg, aid):
-    forbidden = forbidden_for(cfg, cfg.get(aid))
-    assert forbidden, "the leak check would have nothing to look for"
-    assert find_leaks(cfg.ROOT / "release" / aid, forbidden) == []
+    forbidden, blocks = forbidden_for(cfg, cfg.get(aid)), forbidden_blocks_for(cfg, cfg.get(aid))
+    assert forbidden and blocks, "the leak check would have nothing to look for"
+    assert find_leaks(cfg.ROOT / "release" / aid, forbidden, blocks) == []
 
 
 @pytest.mark.parametrize("aid", [a.id for a in LESSONS])
@@ -46,9 +46,13 @@ def test_leak_detector_finds_planted_leaks(cfg, tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell(f"x = 1\n    {secret}\n"))
     nbformat.write(nb, str(tmp_path / f"{aid}.ipynb"))
     (tmp_path / "notes.txt").write_text("### BEGIN HIDDEN TESTS\n")
-    leaks = find_leaks(tmp_path, forbidden_for(cfg, cfg.get(aid)))
+    region = next(c for c in source.cells if "### BEGIN SOLUTION" in c.source).source
+    body = region.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+    (tmp_path / "reindented.py").write_text("\n".join("  " + ln.strip() for ln in body.splitlines()))
+    leaks = find_leaks(tmp_path, forbidden_for(cfg, cfg.get(aid)), forbidden_blocks_for(cfg, cfg.get(aid)))
     assert any(secret in what for _, what in leaks)
     assert any(p.name == "notes.txt" for p, _ in leaks)
+    assert any(p.name == "reindented.py" and what.startswith("region") for p, what in leaks)
 
 
 def _visible_text(page):

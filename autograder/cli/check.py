@@ -13,7 +13,7 @@ from pathlib import Path
 from autograder.cli import build, grade as grading
 from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, read_nb, release_notebook,
                                    select, source_notebook)
-from autograder.cli.release import find_leaks, forbidden_for
+from autograder.cli.release import find_leaks, forbidden_blocks_for, forbidden_for
 from autograder.cli.submissions import make_submission, write_submission
 
 
@@ -42,7 +42,7 @@ def check(cfg, assignments, jobs=2, progress=print):
             problems.append(f"{a.id}: source/ is stale — run `nnlab build {a.id}`")
         if release_is_stale(cfg, a):
             problems.append(f"{a.id}: release/ is stale — run `nnlab release {a.id}`")
-        leaks = find_leaks(cfg.ROOT / "release" / a.id, forbidden_for(cfg, a))
+        leaks = find_leaks(cfg.ROOT / "release" / a.id, forbidden_for(cfg, a), forbidden_blocks_for(cfg, a))
         problems += [f"{a.id}: LEAK in {p.name}: {what}" for p, what in leaks]
     if problems:
         return problems

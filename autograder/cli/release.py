@@ -9,13 +9,19 @@ from pathlib import Path
 
 from autograder.cli import build
 from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, public_lines, read_nb,
-                                   secret_lines, select, source_notebook)
+                                   secret_blocks, secret_lines, select, shows_block, source_notebook)
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "ag.unpack(")
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "ag.unpack(",
+           "ag.load_trusted(")
 
 
-def find_leaks(release_dir, forbidden_lines):
-    """(file, what) pairs for every released file that shows secret text."""
+def find_leaks(release_dir, forbidden_lines, forbidden_blocks=()):
+    """(file, what) pairs for every released file that shows secret text.
+
+    Three nets: nbgrader's region markers and our baked-data calls; single
+    distinctive lines of solution/hidden regions; whole regions with the
+    whitespace ignored (catches a re-indented or re-wrapped copy).
+    """
     leaks = []
     for path in sorted(Path(release_dir).rglob("*")):
         if not path.is_file():
@@ -30,27 +36,38 @@ def find_leaks(release_dir, forbidden_lines):
             text = "\n".join(c.source for c in nb.cells)
         present = {line.strip() for line in text.splitlines()}
         leaks += [(path, f"line {line!r}") for line in sorted(forbidden_lines & present)]
+        leaks += [(path, f"region {block[:60]!r}...") for block in shows_block(text, forbidden_blocks)]
     return leaks
 
 
-def forbidden_for(cfg, assignment):
-    """Secret lines of this lesson and of every lesson due after it.
+def _own_and_later(cfg, assignment):
+    """Source notebooks of this lesson and every lesson due after it.
 
     Earlier lessons' functions may be handed out as given code, later ones never.
     """
-    lines = set()
     for a in cfg.ASSIGNMENTS:
         path = source_notebook(cfg.ROOT, a.id)
         if a.ready and a.due >= assignment.due and path.exists():
-            lines |= secret_lines(read_nb(path))
+            yield read_nb(path)
+
+
+def forbidden_for(cfg, assignment):
+    """Secret lines of this lesson and of later ones, minus what this lesson shows publicly."""
+    lines = set().union(*[secret_lines(nb) for nb in _own_and_later(cfg, assignment)])
     own = source_notebook(cfg.ROOT, assignment.id)
     return lines - public_lines(read_nb(own)) if own.exists() else lines
+
+
+def forbidden_blocks_for(cfg, assignment):
+    """Whole solution/hidden regions of this lesson and of later ones."""
+    return set().union(*[secret_blocks(nb) for nb in _own_and_later(cfg, assignment)])
 
 
 def release_one(cfg, api, assignment):
     checked(api.generate_assignment(assignment.id, force=True, create=True),
             f"nbgrader generate_assignment {assignment.id}")
-    leaks = find_leaks(cfg.ROOT / "release" / assignment.id, forbidden_for(cfg, assignment))
+    leaks = find_leaks(cfg.ROOT / "release" / assignment.id, forbidden_for(cfg, assignment),
+                       forbidden_blocks_for(cfg, assignment))
     if leaks:
         shown = "\n".join(f"  {p}: {what}" for p, what in leaks[:20])
         raise CourseError(f"LEAK: release/{assignment.id} shows secret text ({len(leaks)} hits):\n{shown}")
