@@ -16,9 +16,9 @@ import sys
 
 import numpy as np
 
-from autograder.compare import relation, compare, fmt, leaf_fraction
+from autograder.compare import compare, fmt, leaf_fraction, relation
 from autograder.packing import unpack as _unpack
-from autograder.runner import call, swapped
+from autograder.runner import call, swapped, swapped_in
 from autograder.tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_TOL, RTOL
 
 MAX_MESSAGES = 6  # failures shown per task; the rest are counted
@@ -62,17 +62,11 @@ def trust_in_this_cell(trusted):
     ip = get_ipython()
     if ip is None:
         return
-    namespace = sys._getframe(1).f_globals
-    missing = object()
-    saved = {k: namespace.get(k, missing) for k in trusted}
-    namespace.update(trusted)
+    swap = swapped_in(sys._getframe(1).f_globals, trusted)
+    swap.__enter__()
 
     def restore(*_):
-        for k, v in saved.items():
-            if v is missing:
-                namespace.pop(k, None)
-            else:
-                namespace[k] = v
+        swap.__exit__(None, None, None)
         ip.events.unregister("post_run_cell", restore)
     ip.events.register("post_run_cell", restore)
 

@@ -86,9 +86,8 @@ def _same(a, b):
 
 
 @contextlib.contextmanager
-def swapped(fn, swap):
-    """Temporarily replace globals of ``fn`` (the notebook namespace) by ``swap``."""
-    namespace = getattr(fn, "__globals__", None)
+def swapped_in(namespace, swap):
+    """Temporarily replace entries of ``namespace`` (a dict of globals) by ``swap``."""
     if not swap or namespace is None:
         yield
         return
@@ -103,6 +102,11 @@ def swapped(fn, swap):
                 namespace.pop(k, None)
             else:
                 namespace[k] = v
+
+
+def swapped(fn, swap):
+    """Temporarily replace globals of ``fn`` (the notebook namespace) by ``swap``."""
+    return swapped_in(getattr(fn, "__globals__", None), swap)
 
 
 def call(fn, args=(), kwargs=None, timeout=CALL_TIMEOUT_S, swap=None):
