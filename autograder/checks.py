@@ -81,6 +81,10 @@ def _lookup(fn, depth=2):
     return user_globals[fn], fn
 
 
+def _not_defined(fname):
+    return f"{fname} is not defined as a function — run its cell (and fix any error in it)"
+
+
 def _describe(args, kwargs):
     def one(v):
         if isinstance(v, np.ndarray):
@@ -160,7 +164,7 @@ def check_call(result, fn, args=(), kwargs=None, expected=None, *, label="", rto
     fn, fname = _lookup(fn)
     label = label or f"{fname if result.name == 'result' else result.name}({_describe(args, kwargs)})"
     if fn is None or not callable(fn):
-        result.fail(f"{fname} is not defined as a function — run its cell (and fix any error in it)", weight)
+        result.fail(_not_defined(fname), weight)
         return None
     out = call(fn, args, kwargs, swap=trusted)
     if not out.ok:
@@ -203,16 +207,17 @@ def check_cases(fn, cases, *, name=None, rtol=RTOL, atol=ATOL, allow_warnings=Fa
     func, fname = _lookup(fn)
     result = Result(name or fname)
     if func is None or not callable(func):
-        result.fail(f"{fname} is not defined as a function — run its cell (and fix any error in it)")
+        result.fail(_not_defined(fname))
         return result
+    helpers = {n: f for n, f in (trusted or {}).items() if n != fname}  # never swap fn itself
     for k, case in enumerate(cases):
         if result.items and "raised timeout" in result.items[-1][2]:
+            # one infinite loop is enough: do not wait for it again on every case
             result.fail(f"{len(cases) - k} more case(s) skipped after the timeout", weight=len(cases) - k)
             break
         check_call(result, func, case.get("args", ()), case.get("kwargs", {}), case["expected"],
                    label=case.get("label", ""), rtol=rtol, atol=atol,
-                   variants=case.get("variants"), allow_warnings=allow_warnings,
-                   trusted={k: v for k, v in (trusted or {}).items() if k != fname})
+                   variants=case.get("variants"), allow_warnings=allow_warnings, trusted=helpers)
     return result
 
 
