@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from queue import Empty
 
 from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, nbgrader_meta, read_nb,
                                    select)
@@ -55,8 +56,11 @@ def find_submissions(submitted, assignment_ids):
     return pairs
 
 
-def _grade_shard(root, submitted, pairs, out, scratch):
-    """Worker: grade ``pairs`` in a fresh course root; return Rows as dicts."""
+def _grade_shard(root, submitted, pairs, out, scratch, progress_queue=None):
+    """Worker: grade ``pairs`` in a fresh course root; return Rows as dicts.
+
+    Each autograded submission is announced on ``progress_queue`` as it finishes.
+    """
     work = Path(scratch)
     work.mkdir(parents=True)
     _quiet(Path(out) / "logs" / f"{work.name}.log")
@@ -81,6 +85,8 @@ def _grade_shard(root, submitted, pairs, out, scratch):
         else:
             row.messages = feedback_messages(work / "autograded" / student / aid)
         rows.append(row)
+        if progress_queue is not None:
+            progress_queue.put((student, aid, "" if row.status == "graded" else row.status))
     # one feedback run per assignment for the whole shard (an nbgrader app start each is slow)
     for aid in sorted({r.assignment for r in rows if r.status == "graded"}):
         fb = api.generate_feedback(aid, force=True)
@@ -172,15 +178,22 @@ def grade(cfg, submitted, assignments, out, jobs=1, progress=print):
     rows, t0 = [], time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nnlab-grade-") as scratch:
         ctx = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        with ctx.Manager() as manager, cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            queue = manager.Queue()
             futures = [pool.submit(_grade_shard, str(cfg.ROOT), str(submitted), shard, str(out),
-                                   str(Path(scratch) / f"shard-{k}")) for k, shard in enumerate(shards)]
-            for fut in cf.as_completed(futures):
-                for r in fut.result():
-                    row = Row(**r)
-                    rows.append(row)
-                    progress(f"  [{len(rows)}/{len(pairs)}] {row.student}/{row.assignment}: "
-                             f"{row.score:g}/{row.max_score:g} {'' if row.status == 'graded' else row.status}")
+                                   str(Path(scratch) / f"shard-{k}"), queue) for k, shard in enumerate(shards)]
+            done = 0
+            while done < len(pairs) and not all(f.done() for f in futures):
+                try:
+                    student, aid, problem = queue.get(timeout=0.5)
+                except Empty:
+                    continue
+                done += 1
+                progress(f"  [{done}/{len(pairs)}] autograded {student}/{aid} "
+                         f"({time.perf_counter() - t0:.0f} s){' — ' + problem if problem else ''}")
+            progress("  writing feedback ...")
+            for fut in futures:
+                rows += [Row(**r) for r in fut.result()]
     progress(f"graded in {time.perf_counter() - t0:.1f} s")
     rows.sort(key=lambda r: (r.student, r.assignment))
     write_csv(rows, out)
