@@ -13,7 +13,7 @@ import pytest
 import course_config
 from autograder.cli import grade as grading
 from autograder.cli.course import read_nb, release_notebook
-from autograder.cli.submissions import load_mutants, make_submission, write_submission
+from autograder.cli.submissions import load_alternatives, load_mutants, make_submission, write_submission
 
 pytestmark = pytest.mark.pipeline
 LESSONS = [a for a in course_config.ASSIGNMENTS if a.ready]
@@ -43,6 +43,8 @@ def graded(cfg, tmp_path_factory):
             sub = tmp / "submitted"
             write_submission(make_submission(cfg.ROOT, aid), sub, "reference", aid)
             write_submission(read_nb(release_notebook(cfg.ROOT, aid)), sub, "blank", aid)
+            if load_alternatives(cfg, a):
+                write_submission(make_submission(cfg.ROOT, aid, load_alternatives(cfg, a)), sub, "alternatives", aid)
             for r, group in enumerate(rounds(a)):
                 write_submission(make_submission(cfg.ROOT, aid, group), sub, f"mutant{r:02d}", aid)
             try:
@@ -61,6 +63,15 @@ def test_reference_scores_full_marks(graded, cfg, aid):
     row = graded(aid)["reference"]
     assert row.status == "graded"
     assert (row.score, row.max_score) == (cfg.get(aid).points, cfg.get(aid).points), row.messages
+
+
+@pytest.mark.parametrize("aid", [a.id for a in LESSONS])
+def test_correct_solutions_written_differently_score_full_marks(graded, cfg, aid):
+    """Grade behaviour, not form: loops, other NumPy idioms, other valid weights."""
+    if not load_alternatives(cfg, cfg.get(aid)):
+        pytest.skip(f"{aid} has no catalogue of alternative solutions")
+    row = graded(aid)["alternatives"]
+    assert row.score == cfg.get(aid).points, row.messages
 
 
 @pytest.mark.parametrize("aid", [a.id for a in LESSONS])

@@ -58,6 +58,19 @@ def load_mutants(cfg, assignment):
         return []
 
 
+def load_alternatives(cfg, assignment):
+    """Correct solutions written differently from the reference (``ALTERNATIVES`` or ``CORRECT_CELLS``)."""
+    name = f"tests.mutants.{assignment.module}_{assignment.id[:2]}"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError:
+        return []
+    if hasattr(module, "ALTERNATIVES"):
+        return list(module.ALTERNATIVES)
+    from tests.mutants import Mutant
+    return [Mutant(task, "correct, written differently", code) for task, code in getattr(module, "CORRECT_CELLS", {}).items()]
+
+
 def one_per_task(mutants, offset=0, stride=1):
     """Every ``stride``-th mutant from ``offset``, at most one per task."""
     chosen, tasks = [], set()

@@ -687,3 +687,15 @@ def weight_elimination(thetas):
         words=r"weight-decay value sum w\^2",
     ),
 ]
+
+# Correct solutions written differently from the reference: each must keep full marks.
+ALTERNATIVES = [
+    Mutant("one_hot", "rows of the identity matrix", "def one_hot(y, K):\n    return np.eye(K)[np.asarray(y, dtype=int)]"),
+    Mutant("squared_error_cost", "loop over examples",
+           "def squared_error_cost(H, Y):\n    H, Y = np.asarray(H, dtype=float), np.asarray(Y, dtype=float)\n"
+           "    return sum(float(np.sum((h - y) ** 2)) for h, y in zip(H, Y)) / (2 * len(H))"),
+    Mutant("softmax", "scipy.special.softmax",
+           "def softmax(Z):\n    from scipy.special import softmax as sm\n    return sm(np.asarray(Z, dtype=float), axis=1)"),
+    Mutant("l2_penalty", "list comprehension over the non-bias columns",
+           "def l2_penalty(thetas, lam, m):\n    return lam / (2 * m) * sum([float((np.asarray(t)[:, 1:] ** 2).sum()) for t in thetas])"),
+]

@@ -296,3 +296,15 @@ MUTANTS = [
             return numgrad, grad, relative_difference(numgrad, grad)
     """, r"built X row-major"),
 ]
+
+# Correct solutions written differently from the reference: each must keep full marks.
+ALTERNATIVES = [
+    Mutant("relative_difference", "explicit square roots",
+           "def relative_difference(a, b):\n    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
+           "    den = np.sqrt(np.sum((a + b) ** 2))\n    num = np.sqrt(np.sum((a - b) ** 2))\n"
+           "    if num == 0:\n        return 0.0\n    return num / den if den else np.inf"),
+    Mutant("debug_initialize_weights", "Octave-style double loop, column by column",
+           "def debug_initialize_weights(fan_out, fan_in):\n    W = np.zeros((fan_out, fan_in + 1))\n    k = 1\n"
+           "    for j in range(fan_in + 1):\n        for i in range(fan_out):\n            W[i, j] = np.sin(k) / 10\n"
+           "            k += 1\n    return W"),
+]

@@ -98,3 +98,27 @@ MUTANTS = [
     Mutant("count_weights", "counts units",
            "def count_weights(layer_sizes):\n    return sum(layer_sizes)", r"counted units"),
 ]
+
+# Correct solutions written differently from the reference: each must keep full marks.
+ALTERNATIVES = [
+    Mutant("sigmoid", "log-sum-exp form",
+           "def sigmoid(z):\n    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))"),
+    Mutant("add_bias", "np.c_ and a list input",
+           "def add_bias(X):\n    X = np.asarray(X, dtype=float)\n    return np.c_[np.ones(len(X)), X]"),
+    Mutant("logistic_unit", "one example at a time",
+           "def logistic_unit(theta, X):\n    return np.array([sigmoid(theta[0] + np.dot(theta[1:], x)) for x in X])"),
+    Mutant("THETA_AND", "smaller but saturating weights", "THETA_AND = [-20, 15, 15]"),
+    Mutant("THETA_NOT", "a tuple of ints", "THETA_NOT = (5, -10)"),
+    Mutant("feedforward", "loop over layers with np.insert",
+           "def feedforward(thetas, X):\n    a = np.asarray(X, dtype=float)\n    for t in thetas:\n"
+           "        a = sigmoid(np.insert(a, 0, 1.0, axis=1) @ np.asarray(t).T)\n    return a"),
+    Mutant("XOR_THETAS", "hidden layer (x1 AND NOT x2, NOT x1 AND x2), OR at the output",
+           "XOR_THETAS = [np.array([[-10, 20, -20], [-10, -20, 20]]), np.array([[-10, 20, 20]])]"),
+    Mutant("sign_aggregate", "np.where instead of np.sign",
+           "def sign_aggregate(alphas, G):\n    v = alphas[0] + np.asarray(G) @ np.asarray(alphas[1:])\n"
+           "    return np.where(v > 0, 1.0, -1.0)"),
+    Mutant("ALPHA_OR", "a different valid vote", "ALPHA_OR = (0.5, 1, 1)"),
+    Mutant("count_weights", "explicit loop, returns a NumPy integer",
+           "def count_weights(layer_sizes):\n    total = np.int64(0)\n    for l in range(len(layer_sizes) - 1):\n"
+           "        total += (layer_sizes[l] + 1) * layer_sizes[l + 1]\n    return total"),
+]
