@@ -16,6 +16,7 @@ import sys
 
 import numpy as np
 
+from autograder import integrity
 from autograder.compare import compare, fmt, leaf_fraction, relation
 from autograder.packing import unpack as _unpack
 from autograder.runner import call, swapped, swapped_in
@@ -247,6 +248,9 @@ def score(*results, points):
     earned = points * (sum(fractions) / len(fractions) if fractions else 0.0)
     for r in results:
         print(r.report())
+    if integrity.restored:
+        print(f"note: your code replaced {', '.join(sorted(integrity.restored))}; "
+              "the originals were put back for grading")
     print(f"score: {earned:.2f} / {points:g}")
     return round(float(earned), 4)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.integrity import restore_numpy
 from autograder.tolerances import ATOL, RTOL
 
 
@@ -121,6 +122,7 @@ def compare(received, expected, where="", rtol=RTOL, atol=ATOL):
 
     A list of plain numbers is one array, not a sequence of items.
     """
+    restore_numpy()
     if _is_sequence(expected):
         label = where or "result"
         items = None

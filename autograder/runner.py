@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder.integrity import restore_numpy
 from autograder.tolerances import CALL_TIMEOUT_S
 
 
@@ -114,6 +115,7 @@ def call(fn, args=(), kwargs=None, timeout=CALL_TIMEOUT_S, swap=None):
 
     ``swap`` ({name: object}) replaces those globals of ``fn`` during the call.
     """
+    restore_numpy()
     kwargs = dict(kwargs or {})
     args_copy, kwargs_copy = copy.deepcopy(list(args)), copy.deepcopy(kwargs)
     out = Outcome()

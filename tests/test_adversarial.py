@@ -31,6 +31,11 @@ BROKEN = {
     "tanh": [Mutant("sigmoid", "uses tanh", "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=float))")],
     # text in the student's own code that the feedback guard must not publish
     "smuggler": [Mutant("count_weights", "pastes grader text", "# ag.unpack(\"...\")")],
+    # a wrong sigmoid, and numpy patched so that everything looks "close"
+    "patcher": [Mutant("sigmoid", "patches numpy",
+                       "np.isclose = lambda a, b, **k: np.ones(np.broadcast(a, b).shape, dtype=bool)\n"
+                       "np.allclose = lambda *a, **k: True\n"
+                       "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=float))")],
     # tries to use the hidden reference
     "importer": [Mutant("sigmoid", "imports the reference",
                         "del sigmoid\nfrom solutions.logic_gates import sigmoid")],
@@ -128,3 +133,9 @@ def test_grade_cli_exit_codes_and_outputs(cfg, tmp_path):
     (sub / "corrupt" / AID / f"{AID}.ipynb").write_text("{")
     assert main(["grade", str(sub), AID, "--out", str(tmp_path / "bad"), "--jobs", "2"]) == 2
     assert main(["grade", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")]) == 1
+
+
+def test_monkeypatching_numpy_does_not_fool_the_grader(rows, cfg):
+    row = rows["patcher"]
+    lost = {cid for cid, score, max_score in row.cells if score < max_score}
+    assert {"test_sigmoid", "hidden_sigmoid"} <= lost, row.messages

@@ -243,3 +243,15 @@ def test_check_gradient_records_instead_of_raising_and_uses_trusted_helpers():
     ag.check_gradient(fixed, ns["cost"], np.array([0.5, -1.0]), trusted={"helper": lambda t: 2 * t})
     assert fixed.fraction == 1.0
     assert ns["helper"](np.array([1.0]))[0] == 3.0  # the notebook's own helper is back
+
+
+def test_monkeypatched_numpy_is_restored_before_comparing():
+    from autograder import integrity
+    real = np.isclose
+    try:
+        np.isclose = lambda *a, **k: True  # a student's "everything is close"
+        assert compare(np.array([1.0]), np.array([2.0])) is not None
+        assert np.isclose is real and "np.isclose" in integrity.restored
+    finally:
+        np.isclose = real
+        integrity.restored.discard("np.isclose")
