@@ -23,3 +23,8 @@ TRUTH_TABLE_TOL = 0.01
 # NNLAB_CALL_TIMEOUT_S / NNLAB_CELL_TIME_LIMIT_S override them (the tests do).
 CALL_TIMEOUT_S = float(os.environ.get("NNLAB_CALL_TIMEOUT_S", 10.0))
 CELL_TIME_LIMIT_S = float(os.environ.get("NNLAB_CELL_TIME_LIMIT_S", 30.0))
+
+# Address-space limit of a kernel while grading: a runaway allocation raises
+# MemoryError in that cell instead of driving the machine into swap or the
+# OOM killer.  Two grading workers fit in the course machine's 24 GiB.
+KERNEL_MEMORY_GB = float(os.environ.get("NNLAB_KERNEL_MEMORY_GB", 8.0))

@@ -1,4 +1,4 @@
-"""A per-cell time limit inside the kernel while nbgrader grades or validates.
+"""Per-cell time limit and a memory limit inside the kernel while nbgrader grades or validates.
 
 nbgrader's own cell timeout (course_config.CELL_TIMEOUT_S) interrupts the
 kernel with an opaque error.  While grading (NBGRADER_EXECUTION is set by
@@ -10,7 +10,7 @@ import os
 import signal
 import threading
 
-from autograder.tolerances import CELL_TIME_LIMIT_S
+from autograder.tolerances import CELL_TIME_LIMIT_S, KERNEL_MEMORY_GB
 
 
 class CellTimeLimit(Exception):
@@ -47,4 +47,18 @@ def install():
     ip.events.register("pre_run_cell", _arm)
     ip.events.register("post_run_cell", _disarm)
     ip._nnlab_watchdog = True
+    _limit_memory()
     return True
+
+
+def _limit_memory():
+    try:
+        import resource
+    except ImportError:  # not on Linux/macOS
+        return
+    limit = int(KERNEL_MEMORY_GB * 2**30)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

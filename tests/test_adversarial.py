@@ -36,6 +36,8 @@ BROKEN = {
                        "np.isclose = lambda a, b, **k: np.ones(np.broadcast(a, b).shape, dtype=bool)\n"
                        "np.allclose = lambda *a, **k: True\n"
                        "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=float))")],
+    # asks for ~29 GB: must fail in its own cell, not take the kernel or the machine down
+    "hog": [Mutant("count_weights", "allocates far too much memory", "_big = np.ones((60000, 60000))")],
     # tries to use the hidden reference
     "importer": [Mutant("sigmoid", "imports the reference",
                         "del sigmoid\nfrom solutions.logic_gates import sigmoid")],
@@ -139,3 +141,8 @@ def test_monkeypatching_numpy_does_not_fool_the_grader(rows, cfg):
     row = rows["patcher"]
     lost = {cid for cid, score, max_score in row.cells if score < max_score}
     assert {"test_sigmoid", "hidden_sigmoid"} <= lost, row.messages
+
+
+def test_a_memory_hog_fails_in_its_own_cell(rows, cfg):
+    row = rows["hog"]
+    assert row.status == "graded" and row.score == cfg.get(AID).points, row.messages
