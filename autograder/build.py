@@ -29,8 +29,8 @@ import hashlib
 import importlib
 import inspect
 import json
+import pkgutil
 import re
-import sys
 import warnings
 from pathlib import Path
 
@@ -63,20 +63,28 @@ def _definition_node(module, name):
     return None, None
 
 
+def _reference_modules():
+    """Every module of the ``solutions`` package (imported)."""
+    package = importlib.import_module("solutions")
+    return [importlib.import_module(f"solutions.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
+
+
 def _home(lesson_module, name):
-    """The module whose source defines ``name`` (it may be imported into the lesson)."""
+    """The module whose source defines ``name``: the lesson's own, or any other reference module.
+
+    So a lesson can hand out an earlier lesson's function (and what it calls)
+    without that function being imported into the lesson's module.
+    """
     obj = getattr(lesson_module, name, None)
-    home = getattr(obj, "__module__", None)
-    if inspect.isfunction(obj) and home:
-        return importlib.import_module(home)
+    if inspect.isfunction(obj) and getattr(obj, "__module__", None):
+        return importlib.import_module(obj.__module__)
     if _definition_node(lesson_module, name)[0] is not None:
         return lesson_module
-    # a constant of another reference module (imported, or used by a given function)
-    for module in list(sys.modules.values()):
-        if getattr(module, "__name__", "").startswith("solutions.") and hasattr(module, name) \
-                and (obj is None or getattr(module, name) is obj) and _definition_node(module, name)[0] is not None:
-            return module
-    raise BuildError(f"cannot find where {name!r} (used by {lesson_module.__name__}) is defined")
+    homes = [m for m in _reference_modules() if _definition_node(m, name)[0] is not None]
+    if len(homes) != 1:
+        raise BuildError(f"{name!r} (used by {lesson_module.__name__}) is defined in "
+                         f"{[m.__name__ for m in homes] or 'no reference module'}")
+    return homes[0]
 
 
 def _cell_id(prefix, names, limit=64):

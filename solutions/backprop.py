@@ -21,11 +21,6 @@ from solutions._validate import as_float_array, check_shape
 from solutions.cost_functions import _cross_entropy_from_logits, l2_penalty, one_hot
 from solutions.logic_gates import add_bias, sigmoid
 
-# What the helpers above use in turn (lessons 01-02): imported only so that the
-# lesson notebook can hand them to students in a given="..." cell, which copies
-# names importable from this module.
-from solutions.cost_functions import _log_sigmoid_pair, as_weight_list, check_labels  # noqa: F401,E402
-
 #: Loss names accepted by :func:`backprop`.
 LOSSES = ("cross_entropy", "squared_error")
 

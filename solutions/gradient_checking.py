@@ -21,13 +21,6 @@ from solutions._validate import as_float_array, check_shape
 from solutions.backprop import backprop
 from solutions.unrolling import roll, unroll
 
-# Everything backprop calls, imported only so that the lesson notebook can hand
-# backprop to students (its given="..." cells copy names importable from here).
-from solutions.backprop import _network, _targets, forward_propagation, sigmoid_gradient  # noqa: F401
-from solutions.cost_functions import (  # noqa: F401
-    _cross_entropy_from_logits, _log_sigmoid_pair, as_weight_list, check_labels, l2_penalty, one_hot)
-from solutions.logic_gates import add_bias, sigmoid  # noqa: F401
-
 
 def _check_eps(eps):
     """Return ``eps`` as a float, rejecting steps that are not positive and finite."""

@@ -28,14 +28,6 @@ from solutions._validate import as_float_array
 from solutions.backprop import backprop
 from solutions.logic_gates import count_weights, feedforward
 
-# Earlier lessons' code that the notebook hands out as given cells: ``backprop``
-# and everything it calls must be importable from this module.
-from solutions._validate import check_shape  # noqa: E402,F401
-from solutions.backprop import _network, _targets, forward_propagation, sigmoid_gradient  # noqa: E402,F401
-from solutions.cost_functions import (  # noqa: E402,F401
-    _cross_entropy_from_logits, _log_sigmoid_pair, as_weight_list, check_labels, l2_penalty, one_hot)
-from solutions.logic_gates import add_bias, sigmoid  # noqa: E402,F401
-
 
 def unroll(matrices):
     """Flatten a list of matrices into one vector.

@@ -8,7 +8,6 @@ the grades table, a few of the feedback messages, and where the files are.
 """
 import re
 import shutil
-from pathlib import Path
 
 from autograder.cli import grade as grading, release
 from autograder.cli.course import load_config, read_nb, release_notebook, select
