@@ -59,15 +59,6 @@ def _visible_text(page):
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
-def hidden_lines(nb):
-    """Significant lines inside hidden-test regions only (student code may show the rest)."""
-    out = set()
-    for cell in nb.cells:
-        for body in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S):
-            out |= {ln.strip() for ln in body.splitlines() if len(ln.strip()) >= 16}
-    return out
-
-
 @pytest.mark.pipeline
 def test_feedback_shows_no_hidden_tests(cfg, tmp_path):
     aid = LESSONS[0].id
@@ -80,7 +71,9 @@ def test_feedback_shows_no_hidden_tests(cfg, tmp_path):
     grading.grade(cfg, sub, [cfg.get(aid)], tmp_path / "out", jobs=2, progress=lambda *_: None)
     pages = sorted((tmp_path / "out" / "feedback").rglob("*.html"))
     assert len(pages) == 3
-    secrets = hidden_lines(read_nb(source_notebook(cfg.ROOT, aid)))
+    # the student's own code may be shown (even the reference's); hidden tests never
+    secrets = secret_lines(read_nb(source_notebook(cfg.ROOT, aid)), min_len=16, kinds=("HIDDEN TESTS",))
+    assert secrets
     for page in pages:
         text = _visible_text(page.read_text())
         assert not [m for m in MARKERS if m in text], page

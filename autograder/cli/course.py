@@ -87,6 +87,15 @@ def nbgrader_meta(cell):
 
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+KINDS = ("SOLUTION", "HIDDEN TESTS")
+
+
+def _regions(nb, kinds=KINDS):
+    """Bodies of the solution and/or hidden-test regions of a notebook's cells."""
+    for cell in nb.cells:
+        for kind, body in REGION.findall(cell.source + "\n"):
+            if kind in kinds:
+                yield body
 
 
 def _significant(text, min_len):
@@ -104,16 +113,13 @@ def public_lines(nb, min_len=24):
     return _significant("\n".join(REGION.sub("", c.source + "\n") for c in nb.cells), min_len)
 
 
-def secret_lines(nb, min_len=24):
-    """Significant lines found only inside solution and hidden-test regions of a source notebook.
+def secret_lines(nb, min_len=24, kinds=KINDS):
+    """Significant lines found only inside solution and/or hidden-test regions of a source notebook.
 
     A line that also appears in the public part (say ``raise ValueError(`` in a
     given helper) is not evidence of a leak, so it is left out.
     """
-    inside = set()
-    for cell in nb.cells:
-        for _, body in REGION.findall(cell.source + "\n"):
-            inside |= _significant(body, min_len)
+    inside = set().union(*[_significant(body, min_len) for body in _regions(nb, kinds)])
     return inside - public_lines(nb, min_len)
 
 
@@ -124,11 +130,10 @@ def _squash(text):
 def secret_blocks(nb, min_len=40):
     """Whole solution/hidden-test regions, whitespace removed (for substring search in any text)."""
     blocks = set()
-    for cell in nb.cells:
-        for _, body in REGION.findall(cell.source + "\n"):
-            code = _squash("\n".join(ln for ln in body.splitlines() if not ln.strip().startswith("#")))
-            if len(code) >= min_len:
-                blocks.add(code)
+    for body in _regions(nb):
+        code = _squash("\n".join(ln for ln in body.splitlines() if not ln.strip().startswith("#")))
+        if len(code) >= min_len:
+            blocks.add(code)
     return blocks
 
 

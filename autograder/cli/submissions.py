@@ -49,26 +49,27 @@ def write_submission(nb, submitted, student, aid):
     return path
 
 
-def load_mutants(cfg, assignment):
-    """The mutant catalogue tests/mutants/<module>_<NN>.py of a lesson (empty if none)."""
-    name = f"tests.mutants.{assignment.module}_{assignment.id[:2]}"
+def _catalogue(assignment):
+    """The lesson's catalogue module tests/mutants/<module>_<NN>.py, or None."""
     try:
-        return list(importlib.import_module(name).MUTANTS)
+        return importlib.import_module(f"tests.mutants.{assignment.module}_{assignment.id[:2]}")
     except ModuleNotFoundError:
-        return []
+        return None
+
+
+def load_mutants(cfg, assignment):
+    """The plausible student mistakes of a lesson (empty if it has no catalogue)."""
+    return list(getattr(_catalogue(assignment), "MUTANTS", []))
 
 
 def load_alternatives(cfg, assignment):
     """Correct solutions written differently from the reference (``ALTERNATIVES`` or ``CORRECT_CELLS``)."""
-    name = f"tests.mutants.{assignment.module}_{assignment.id[:2]}"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError:
-        return []
+    module = _catalogue(assignment)
     if hasattr(module, "ALTERNATIVES"):
         return list(module.ALTERNATIVES)
     from tests.mutants import Mutant
-    return [Mutant(task, "correct, written differently", code) for task, code in getattr(module, "CORRECT_CELLS", {}).items()]
+    cells = getattr(module, "CORRECT_CELLS", {})
+    return [Mutant(task, "correct, written differently", code) for task, code in cells.items()]
 
 
 def one_per_task(mutants, offset=0, stride=1):
