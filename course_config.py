@@ -58,7 +58,7 @@ def get(assignment_id):
 
 def configure(c, root=ROOT, db_url=None):
     """Apply the course settings to an nbgrader/traitlets config object ``c``."""
-    from autograder.nbgrader_ext import SafeExecute, ScrubHiddenTracebacks
+    from nnlab.nbgrader_ext import SafeExecute, ScrubHiddenTracebacks
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                         GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)

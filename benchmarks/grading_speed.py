@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder.cli import grade as grading  # noqa: E402
-from autograder.cli.course import load_config  # noqa: E402
-from autograder.cli.submissions import load_mutants, make_submission, one_per_task, write_submission  # noqa: E402
+from nnlab.cli import grade as grading  # noqa: E402
+from nnlab.cli.course import load_config  # noqa: E402
+from nnlab.cli.submissions import load_mutants, make_submission, one_per_task, write_submission  # noqa: E402
 
 
 def make_class(cfg, aid, n, submitted):

@@ -11,5 +11,5 @@ os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.
 
 @pytest.fixture(scope="session")
 def cfg():
-    from autograder.cli.course import load_config
+    from nnlab.cli.course import load_config
     return load_config(ROOT)

@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from autograder.cli import grade as grading
-from autograder.cli.course import nbgrader_meta, read_nb, release_notebook
-from autograder.cli.submissions import make_submission, write_submission
+from nnlab.cli import grade as grading
+from nnlab.cli.course import nbgrader_meta, read_nb, release_notebook
+from nnlab.cli.submissions import make_submission, write_submission
 from tests.mutants import Mutant
 
 pytestmark = pytest.mark.pipeline
@@ -125,7 +125,7 @@ def test_feedback_that_would_show_grader_text_is_withheld_not_published(rows, cf
 
 
 def test_grade_cli_exit_codes_and_outputs(cfg, tmp_path):
-    from autograder.cli.main import main
+    from nnlab.cli.main import main
     sub = tmp_path / "submitted"
     write_submission(read_nb(release_notebook(cfg.ROOT, AID)), sub, "blank", AID)
     assert main(["grade", str(sub), AID, "--out", str(tmp_path / "ok"), "--jobs", "1"]) == 0

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 import course_config
-from autograder import build as nbbuild
-from autograder.cli import build, check
-from autograder.cli.course import read_nb, source_notebook
-from autograder.cli.submissions import make_submission, write_submission
+from nnlab import build as nbbuild
+from nnlab.cli import build, check
+from nnlab.cli.course import read_nb, source_notebook
+from nnlab.cli.submissions import make_submission, write_submission
 
 LESSONS = [a for a in course_config.ASSIGNMENTS if a.ready]
 SYLLABUS_IDS = ["01_logic_gates", "02_cost_functions", "03_backprop", "04_unrolling", "05_gradient_checking",

@@ -14,11 +14,11 @@ import nbformat
 import pytest
 
 import course_config
-from autograder.cli import grade as grading
-from autograder.cli.course import (read_nb, release_notebook, secret_blocks, secret_lines, shows_block,
+from nnlab.cli import grade as grading
+from nnlab.cli.course import (read_nb, release_notebook, secret_blocks, secret_lines, shows_block,
                                    source_notebook)
-from autograder.cli.release import find_leaks, forbidden_blocks_for, forbidden_for
-from autograder.cli.submissions import make_submission, write_submission
+from nnlab.cli.release import find_leaks, forbidden_blocks_for, forbidden_for
+from nnlab.cli.submissions import make_submission, write_submission
 
 LESSONS = [a for a in course_config.ASSIGNMENTS if a.ready]
 MARKERS = ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "ag.unpack(", "ag.load_trusted(")

@@ -11,9 +11,9 @@ from collections import defaultdict
 import pytest
 
 import course_config
-from autograder.cli import grade as grading
-from autograder.cli.course import read_nb, release_notebook
-from autograder.cli.submissions import load_alternatives, load_mutants, make_submission, write_submission
+from nnlab.cli import grade as grading
+from nnlab.cli.course import read_nb, release_notebook
+from nnlab.cli.submissions import load_alternatives, load_mutants, make_submission, write_submission
 
 pytestmark = pytest.mark.pipeline
 LESSONS = [a for a in course_config.ASSIGNMENTS if a.ready]

@@ -10,11 +10,11 @@ import json
 import tempfile
 from pathlib import Path
 
-from autograder.cli import build, grade as grading
-from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, read_nb, release_notebook,
+from nnlab.cli import build, grade as grading
+from nnlab.cli.course import (CourseError, checked, load_config, nbgrader_api, read_nb, release_notebook,
                                    select, source_notebook)
-from autograder.cli.release import find_leaks, forbidden_blocks_for, forbidden_for
-from autograder.cli.submissions import make_submission, write_submission
+from nnlab.cli.release import find_leaks, forbidden_blocks_for, forbidden_for
+from nnlab.cli.submissions import make_submission, write_submission
 
 
 def _canonical(nb):

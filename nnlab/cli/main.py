@@ -4,8 +4,8 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.cli import build, check, demo, grade, release
-from autograder.cli.course import CourseError
+from nnlab.cli import build, check, demo, grade, release
+from nnlab.cli.course import CourseError
 
 
 def parser():

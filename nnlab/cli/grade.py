@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from queue import Empty
 
-from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, nbgrader_meta, read_nb,
+from nnlab.cli.course import (CourseError, checked, load_config, nbgrader_api, nbgrader_meta, read_nb,
                                    select)
 
 # Hidden-test text and baked data; a student's own code (even the reference's) may be shown.

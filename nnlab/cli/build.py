@@ -1,6 +1,6 @@
 """``nnlab build``: authoring files -> nbgrader source notebooks (``source/``)."""
-from autograder import build as nbbuild
-from autograder.cli.course import CourseError, load_config, read_nb, select, source_notebook
+from nnlab import build as nbbuild
+from nnlab.cli.course import CourseError, load_config, read_nb, select, source_notebook
 
 
 def build_one(cfg, assignment):

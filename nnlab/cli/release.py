@@ -7,8 +7,8 @@ baked test data; any hit fails the command and removes nothing silently.
 import datetime as dt
 from pathlib import Path
 
-from autograder.cli import build
-from autograder.cli.course import (CourseError, checked, load_config, nbgrader_api, public_lines, read_nb,
+from nnlab.cli import build
+from nnlab.cli.course import (CourseError, checked, load_config, nbgrader_api, public_lines, read_nb,
                                    secret_blocks, secret_lines, select, shows_block, source_notebook)
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "ag.unpack(",

@@ -9,9 +9,9 @@ the grades table, a few of the feedback messages, and where the files are.
 import re
 import shutil
 
-from autograder.cli import grade as grading, release
-from autograder.cli.course import load_config, read_nb, release_notebook, select
-from autograder.cli.submissions import load_mutants, make_submission, one_per_task, write_submission
+from nnlab.cli import grade as grading, release
+from nnlab.cli.course import load_config, read_nb, release_notebook, select
+from nnlab.cli.submissions import load_mutants, make_submission, one_per_task, write_submission
 
 MISTAKEN = ["cho", "dev", "eli", "fay"]
 MISTAKES_PER_LESSON = 2

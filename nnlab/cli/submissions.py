@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.cli.course import nbgrader_meta, read_nb, release_notebook, source_notebook
+from nnlab.cli.course import nbgrader_meta, read_nb, release_notebook, source_notebook
 
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
