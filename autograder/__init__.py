@@ -12,8 +12,8 @@ no hidden tests (``tests/test_leaks.py`` checks the built wheel).
 """
 from autograder.checks import (CheckFailed, Result, central_differences, check_call,
                                check_cases, check_gradient, expect_close, expect_gradient, expect_no_warnings,
-                               expect_raises, expect_shape, explain, load_trusted, score,
-                               trust_in_this_cell, unpack)
+                               expect_raises, expect_shape, explain, load_reference, load_trusted, score,
+                               student, trust_in_this_cell, unpack, GRADER)
 from autograder import tolerances
 from autograder.compare import compare
 from autograder.runner import call
@@ -24,5 +24,5 @@ _install_watchdog()
 __all__ = [
     "CheckFailed", "Result", "call", "central_differences", "check_call", "check_cases", "check_gradient",
     "compare", "expect_close", "expect_gradient", "expect_no_warnings", "expect_raises",
-    "expect_shape", "explain", "load_trusted", "score", "tolerances", "trust_in_this_cell", "unpack",
+    "expect_shape", "explain", "load_reference", "load_trusted", "student", "GRADER", "score", "tolerances", "trust_in_this_cell", "unpack",
 ]

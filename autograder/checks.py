@@ -359,3 +359,20 @@ def expect_gradient(cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL):
             f"{name}: relative difference to central differences is {diff:.3g} (must be < {tol:g}); "
             f"worst entry {k} of the unrolled gradient: analytic {fmt(analytic[k])}, "
             f"numerical {fmt(numeric[k])}" + (f"; compared with the numerical gradient, {pattern}" if pattern else ""))
+
+
+# --------------------------------------------------------------- authoring API for judging
+
+#: True where a hidden cell's judging code runs.  Judging (thresholds, statistics,
+#: comparisons with ``ag.reference`` functions) goes inside ``if ag.GRADER:`` blocks.
+GRADER = True
+
+
+def student(name):
+    """The value the student's notebook bound to ``name`` (None when it is not defined)."""
+    return sys._getframe(1).f_globals.get(name)
+
+
+def load_reference(text, names):
+    """Reference functions for judging (``ag.reference("...")`` in an authoring file)."""
+    return load_trusted(text, names)

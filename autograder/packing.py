@@ -28,6 +28,9 @@ def _encode(value):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
         return {"__dict__": [[k, _encode(v)] for k, v in value.items()]}
+    from autograder.problems import REGISTRY
+    if type(value).__name__ in REGISTRY and type(value) is REGISTRY[type(value).__name__]:
+        return {"__problem__": [type(value).__name__, _encode(dict(value.params))]}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot bake a value of type {type(value).__name__}")
@@ -46,6 +49,10 @@ def _decode(obj):
             return tuple(_decode(v) for v in obj["__tuple__"])
         if "__dict__" in obj:
             return {k: _decode(v) for k, v in obj["__dict__"]}
+        if "__problem__" in obj:
+            from autograder.problems import REGISTRY
+            name, params = obj["__problem__"]
+            return REGISTRY[name](**_decode(params))
     return obj
 
 

@@ -9,6 +9,7 @@ import contextlib
 import copy
 import io
 import signal
+import sys
 import threading
 import time
 import warnings
@@ -114,7 +115,13 @@ def call(fn, args=(), kwargs=None, timeout=CALL_TIMEOUT_S, swap=None):
     """Run student code safely; return an :class:`Outcome`.
 
     ``swap`` ({name: object}) replaces those globals of ``fn`` during the call.
+    ``fn`` may be the name of a function defined in the calling notebook.
     """
+    if isinstance(fn, str):
+        name, fn = fn, sys._getframe(1).f_globals.get(fn)
+        if not callable(fn):
+            return Outcome(error=f"NameError: {name} is not defined as a function — run its cell "
+                                 "(and fix any error in it)")
     restore_numpy()
     kwargs = dict(kwargs or {})
     args_copy, kwargs_copy = copy.deepcopy(list(args)), copy.deepcopy(kwargs)

@@ -42,6 +42,8 @@ from autograder.packing import pack
 
 BAKED = re.compile(r"""ag\.baked\(\s*["'](\w+)["']\s*\)""")
 TRUSTED = re.compile(r"""ag\.trusted\(\s*["']([\w ]+)["']\s*\)""")
+# Reference functions for judging only (inside ``if ag.GRADER:``): never in the kernel.
+REFERENCE = re.compile(r"""ag\.reference\(\s*["']([\w ]+)["']\s*\)""")
 HIDDEN_NOTE = "# Hidden tests for `{name}` run when your notebook is graded ({points:g} points)."
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
@@ -292,7 +294,10 @@ def build_notebook(authoring_path, module_name):
             def trust(match):
                 names = match.group(1).split()
                 return f'ag.load_trusted("{pack(trusted_source(module, names))}", {names!r})'
-            body = TRUSTED.sub(trust, BAKED.sub(bake, src))
+            def reference(match):
+                names = match.group(1).split()
+                return f'ag.load_reference("{pack(trusted_source(module, names))}", {names!r})'
+            body = REFERENCE.sub(reference, TRUSTED.sub(trust, BAKED.sub(bake, src)))
             code = "\n".join([HIDDEN_NOTE.format(name=name, points=points),
                               "### BEGIN HIDDEN TESTS", body, "### END HIDDEN TESTS"])
             cells.append(_code(code, unique(f"hidden_{name}"), grade=True, locked=True, points=points))

@@ -1,0 +1,91 @@
+"""Callable test problems that can be baked into test cells as plain data.
+
+Some course functions take functions as arguments (``nesterov(theta, grad_fn, ...)``,
+``newton_root(f, fprime, x0)``, ``gradient_descent(cost_grad, theta0, ...)``).  A baked
+case cannot hold arbitrary Python code, so such arguments are instances of the
+small classes below: their parameters travel as data (``autograder.packing``
+encodes them by class name), and calling them evaluates a textbook formula.
+
+Every class is registered with :func:`problem`; ``packing`` encodes an instance
+as ``{"__problem__": [class name, params]}`` and rebuilds it on the other side.
+"""
+import numpy as np
+
+REGISTRY = {}
+
+
+def problem(cls):
+    """Class decorator: make ``cls`` bakeable (its ``params`` dict is all its state)."""
+    REGISTRY[cls.__name__] = cls
+    return cls
+
+
+class _Problem:
+    def __init__(self, **params):
+        self.params = params
+
+    def __repr__(self):
+        return f"{type(self).__name__}(...)"
+
+    def __eq__(self, other):
+        return type(other) is type(self) and _equal(self.params, other.params)
+
+    __hash__ = None
+
+
+def _equal(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return np.array_equal(np.asarray(a), np.asarray(b))
+
+
+@problem
+class QuadraticGradient(_Problem):
+    """``theta -> A @ theta - b``: the gradient of ``J = theta^T A theta / 2 - b^T theta``."""
+
+    def __init__(self, A, b):
+        super().__init__(A=np.asarray(A, dtype=float), b=np.asarray(b, dtype=float))
+
+    def __call__(self, theta):
+        return self.params["A"] @ np.asarray(theta, dtype=float) - self.params["b"]
+
+
+@problem
+class QuadraticCostGrad(_Problem):
+    """``theta -> (J, grad)`` for ``J = theta^T A theta / 2 - b^T theta`` (A symmetric)."""
+
+    def __init__(self, A, b):
+        super().__init__(A=np.asarray(A, dtype=float), b=np.asarray(b, dtype=float))
+
+    def __call__(self, theta):
+        A, b = self.params["A"], self.params["b"]
+        theta = np.asarray(theta, dtype=float)
+        return float(0.5 * theta @ A @ theta - b @ theta), A @ theta - b
+
+
+@problem
+class RosenbrockCostGrad(_Problem):
+    """``theta -> (J, grad)`` for ``J = (a - x)^2 + c (y - x^2)^2`` at ``theta = (x, y)``."""
+
+    def __init__(self, a=1.0, c=100.0):
+        super().__init__(a=float(a), c=float(c))
+
+    def __call__(self, theta):
+        a, c = self.params["a"], self.params["c"]
+        x, y = np.asarray(theta, dtype=float)
+        J = (a - x) ** 2 + c * (y - x ** 2) ** 2
+        return float(J), np.array([-2 * (a - x) - 4 * c * x * (y - x ** 2), 2 * c * (y - x ** 2)])
+
+
+@problem
+class Polynomial(_Problem):
+    """``x -> sum(coeffs[k] * x**k)`` (coefficients lowest degree first); ``.derivative()``."""
+
+    def __init__(self, coeffs):
+        super().__init__(coeffs=np.asarray(coeffs, dtype=float))
+
+    def __call__(self, x):
+        return np.polynomial.polynomial.polyval(x, self.params["coeffs"])
+
+    def derivative(self):
+        return Polynomial(np.polynomial.polynomial.polyder(self.params["coeffs"]))
