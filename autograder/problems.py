@@ -89,3 +89,41 @@ class Polynomial(_Problem):
 
     def derivative(self):
         return Polynomial(np.polynomial.polynomial.polyder(self.params["coeffs"]))
+
+
+def _logistic_parts(params, theta):
+    """``(z, Xb, y, lam, m)`` for the logistic-regression problems below."""
+    X, y, lam = params["X"], params["y"], float(params["lam"])
+    Xb = np.hstack([np.ones((X.shape[0], 1)), X])
+    return Xb @ np.asarray(theta, dtype=float), Xb, y, lam, X.shape[0]
+
+
+@problem
+class LogisticCostGrad(_Problem):
+    """``theta -> (J, grad)`` of regularized logistic regression (``theta[0]`` not regularized).
+
+    ``J = (1/m) sum_i [log(1 + e^-z_i) y_i + log(1 + e^z_i) (1 - y_i)] + lam/(2m) sum_{j>=1} theta_j^2``
+    with ``z = [1, X] theta``; ``grad = (1/m) [1, X]^T (g(z) - y) + (lam/m) [0, theta_1, ...]``.
+    """
+
+    def __init__(self, X, y, lam=0.0):
+        super().__init__(X=np.asarray(X, dtype=float), y=np.asarray(y, dtype=float), lam=float(lam))
+
+    def __call__(self, theta):
+        z, Xb, y, lam, m = _logistic_parts(self.params, theta)
+        reg = np.array(theta, dtype=float)
+        reg[0] = 0.0
+        J = np.sum(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z)) / m + lam / (2 * m) * reg @ reg
+        h = np.exp(-np.logaddexp(0.0, -z))  # g(z) without overflow
+        return float(J), Xb.T @ (h - y) / m + lam / m * reg
+
+
+@problem
+class LogisticGradient(_Problem):
+    """``theta -> grad`` of :class:`LogisticCostGrad` with the same ``X, y, lam`` (for Hessians)."""
+
+    def __init__(self, X, y, lam=0.0):
+        super().__init__(X=np.asarray(X, dtype=float), y=np.asarray(y, dtype=float), lam=float(lam))
+
+    def __call__(self, theta):
+        return LogisticCostGrad(**self.params)(theta)[1]
