@@ -225,7 +225,20 @@ def _names(value):
 
 def build_notebook(authoring_path, module_name):
     """Return the nbgrader source notebook (NotebookNode) for one lesson."""
+    return build_assignment(authoring_path, module_name)[0]
+
+
+def build_assignment(authoring_path, module_name):
+    """Return ``(notebook, key)`` for one lesson.
+
+    ``notebook`` is the nbgrader source notebook; its hidden cells carry the
+    inputs of every case but no expected value.  ``key`` is what only the
+    grader reads (``keys/<id>.json``): per ``cases=`` name the full cases
+    (inputs, expected values, named mistakes), and the reference source of
+    every ``ag.reference("...")`` used by judging code.
+    """
     module = importlib.import_module(module_name)
+    key = {"cases": {}, "reference": {}}
     text = Path(authoring_path).read_text()
     nb_in = jupytext.reads(text, fmt="py:percent")
     reference_ns = {k: v for k, v in vars(module).items() if not k.startswith("__")}
@@ -287,16 +300,24 @@ def build_notebook(authoring_path, module_name):
                 raise BuildError(f"hidden cell {name}: its last statement must be ag.score(..., points={points})")
 
             def bake(match):
-                key = match.group(1)
-                if key not in cases:
-                    raise BuildError(f"hidden cell {name} uses ag.baked({key!r}) but no cases={key!r} cell")
-                return f'ag.unpack("{pack(cases[key].baked())}")'
+                # The kernel gets the inputs; the expected values and named mistakes go to the key.
+                case_name = match.group(1)
+                if case_name not in cases:
+                    raise BuildError(f"hidden cell {name} uses ag.baked({case_name!r}) but no cases={case_name!r} cell")
+                full = cases[case_name].baked()
+                key["cases"][case_name] = pack(full)
+                inputs = [{k: c[k] for k in ("args", "kwargs", "label") if k in c} for c in full]
+                return f'ag.cases("{case_name}", "{pack(inputs)}")'
+
             def trust(match):
                 names = match.group(1).split()
                 return f'ag.load_trusted("{pack(trusted_source(module, names))}", {names!r})'
+
             def reference(match):
-                names = match.group(1).split()
-                return f'ag.load_reference("{pack(trusted_source(module, names))}", {names!r})'
+                # Judging code: the reference source goes to the key, never into the cell.
+                names = " ".join(match.group(1).split())
+                key["reference"][names] = pack(trusted_source(module, names.split()))
+                return match.group(0)
             body = REFERENCE.sub(reference, TRUSTED.sub(trust, BAKED.sub(bake, src)))
             code = "\n".join([HIDDEN_NOTE.format(name=name, points=points),
                               "### BEGIN HIDDEN TESTS", body, "### END HIDDEN TESTS"])
@@ -309,7 +330,7 @@ def build_notebook(authoring_path, module_name):
             cells.append(plain)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
-    return nb
+    return nb, key
 
 
 def total_points(nb):
@@ -321,6 +342,23 @@ def write_notebook(nb, path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(nbformat.writes(nb) + "\n")
+    return path
+
+
+def key_path(root, assignment_id):
+    """Where the grader finds a lesson's key: outside ``source/<id>/`` (nbgrader copies that
+    folder into the release), never bound into a kernel's sandbox."""
+    return Path(root) / "keys" / f"{assignment_id}.json"
+
+
+def key_json(key):
+    return json.dumps(key, sort_keys=True, indent=1) + "\n"
+
+
+def write_key(key, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(key_json(key))
     return path
 
 
