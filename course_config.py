@@ -58,7 +58,7 @@ def get(assignment_id):
 
 def configure(c, root=ROOT, db_url=None):
     """Apply the course settings to an nbgrader/traitlets config object ``c``."""
-    from nnlab.nbgrader_ext import SafeExecute, ScrubHiddenTracebacks
+    from nnlab.nbgrader_ext import SafeExecute, ScoreOutsideKernel, ScrubHiddenTracebacks
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                         GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
@@ -71,9 +71,12 @@ def configure(c, root=ROOT, db_url=None):
     c.Execute.timeout = CELL_TIMEOUT_S
     # A dead kernel must not leave test cells unexecuted (nbgrader counts an
     # output-less test cell as passed, #427): SafeExecute marks them as errors.
-    c.Autograde.autograde_preprocessors = [SafeExecute, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
-                                           CheckCellMetadata]
+    # Scores are decided outside the kernel: ScoreOutsideKernel replaces every test
+    # cell's output with the grader's verdict before SaveAutoGrades reads it.
+    c.Autograde.autograde_preprocessors = [SafeExecute, ScoreOutsideKernel, IgnorePattern,
+                                           ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+                                           AssignLatePenalties, CheckCellMetadata]
+    c.ScoreOutsideKernel.course_root = str(root)
     # Feedback must not show hidden tests (nbgrader #917), neither in the cell
     # source nor quoted in an error's traceback.
     c.GenerateFeedback.preprocessors = [GetGrades, ScrubHiddenTracebacks, ClearHiddenTests,

@@ -2,43 +2,76 @@
 
 Two families, one per kind of test cell:
 
-* ``expect_*`` — for visible tests.  They raise :class:`CheckFailed` (an
-  ``AssertionError``) with a message giving expected vs received and where;
-  nbgrader scores a visible test cell all-or-nothing.
-* :class:`Result`, :func:`check_cases` and :func:`score` — for hidden tests.
-  They never raise; each check adds credit and a message to a ``Result`` and
-  ``score(...)``, the last expression of the cell, prints the report and
-  returns the points earned, which nbgrader reads as partial credit.
+* ``expect_*`` — visible tests.  They raise :class:`CheckFailed` (an
+  ``AssertionError``) with a message giving expected vs received and where.
+* :class:`Result`, :func:`check_cases`, :func:`call`, :func:`student`,
+  :func:`check_gradient` and :func:`score` — hidden tests.
 
+Where the student's code runs, every check goes through a *backend*:
+
+* in the student's kernel, :class:`LiveBackend` runs the student's code
+  (guarded: :func:`autograder.runner.call`) and, while nbgrader autogrades,
+  records what it produced (:mod:`autograder.record`);
+* in the grader, outside the kernel, ``nnlab.replay`` re-runs the same test
+  code with a backend that hands back those records instead of running
+  anything, and with the expected values the kernel never saw.  Scores are
+  decided there: :data:`GRADER` is True only in the grader, and judging code
+  in a hidden cell sits inside ``if ag.GRADER:``.
+
+The judging helpers (:func:`explain`, :func:`judge_call`,
+:func:`gradient_message`) are pure functions of the results, shared by both.
 Nothing here writes to stderr: nbgrader gives 0 to a test cell that does.
 """
 import sys
 
 import numpy as np
 
-from autograder import integrity
+from autograder import integrity, record
 from autograder.compare import compare, fmt, leaf_fraction, relation
 from autograder.packing import unpack as _unpack
-from autograder.runner import call, swapped, swapped_in
+from autograder.runner import Outcome, call as _guarded_call, swapped, swapped_in
 from autograder.tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_TOL, RTOL
 
 MAX_MESSAGES = 6  # failures shown per task; the rest are counted
+# Floating-point warnings that mean "not numerically stable"; any other warning a
+# correct solution emits (its own UserWarning, a print to stderr) costs nothing.
+UNSTABLE = ("overflow", "divide by zero", "invalid value")
+
+#: True only in the grader's replay (outside the kernel).
+GRADER = False
 
 
 class CheckFailed(AssertionError):
     """A visible test found a wrong value; the message says which and why."""
 
 
+class NotInKernel(KeyError):
+    """Reference code is only available to the grader, inside ``if ag.GRADER:``."""
+
+
+# ------------------------------------------------------------------ baked data
+
 def unpack(text):
-    """Decode the baked cases of a hidden test cell (see ``autograder.packing``)."""
+    """Decode a baked payload (see ``autograder.packing``)."""
     return _unpack(text)
 
 
+def cases(name, text):
+    """The baked inputs of ``name``'s hidden cases (the kernel never gets expected values)."""
+    return [{"expected": None, "variants": {}, **c} for c in _unpack(text)]
+
+
+def reference(names):
+    """Reference functions for judging: only in the grader (inside ``if ag.GRADER:``)."""
+    raise NotInKernel(f"ag.reference({names!r}) is only available to the grader, inside `if ag.GRADER:`")
+
+
 def load_trusted(text, names):
-    """Trusted definitions baked into a hidden cell: ``{name: function}``.
+    """Trusted upstream definitions baked into a test cell: ``{name: function}``.
 
     A function is graded with these in place of the student's versions of the
-    functions it calls, so one mistake is not charged again downstream.
+    functions it calls, so one mistake is not charged again downstream.  They
+    are the only reference code that enters the kernel.
     """
     import math
     import operator
@@ -72,19 +105,7 @@ def trust_in_this_cell(trusted):
     ip.events.register("post_run_cell", restore)
 
 
-def _lookup(fn, depth=2):
-    """Accept a function or the name of one defined in the notebook."""
-    if not isinstance(fn, str):
-        return fn, getattr(fn, "__name__", "function")
-    user_globals = sys._getframe(depth).f_globals
-    if fn not in user_globals:
-        return None, fn
-    return user_globals[fn], fn
-
-
-def _not_defined(fname):
-    return f"{fname} is not defined as a function — run its cell (and fix any error in it)"
-
+# ------------------------------------------------------------------ judging (pure)
 
 def _describe(args, kwargs):
     def one(v):
@@ -112,6 +133,137 @@ def explain(received, expected, where="", *, rtol=RTOL, atol=ATOL, variants=None
     return mismatch.message
 
 
+def _same(a, b):
+    try:
+        if a is None or b is None:
+            return True  # not sent back (too large): not judged
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float), equal_nan=True)
+    except Exception:  # noqa: BLE001
+        return bool(np.shape(a) == np.shape(b))
+
+
+def mutated(args, kwargs, after):
+    """Arguments the call changed, judged from the arguments it was given and ``after`` (the record)."""
+    after = after if isinstance(after, dict) else {}
+    changed = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(args, after.get("args") or []))
+               if isinstance(a, (np.ndarray, list)) and not _same(a, b)]
+    later = after.get("kwargs") if isinstance(after.get("kwargs"), dict) else {}
+    changed += [f"argument {k}" for k, v in kwargs.items()
+                if isinstance(v, (np.ndarray, list)) and k in later and not _same(v, later[k])]
+    return changed
+
+
+def unstable_warnings(warnings):
+    return [w for w in warnings or [] if isinstance(w, str) and w.startswith("RuntimeWarning")
+            and any(u in w for u in UNSTABLE)]
+
+
+def judge_call(result, label, outcome, args, kwargs, expected, *, rtol=RTOL, atol=ATOL, variants=None,
+               allow_warnings=False, weight=1.0):
+    """Record in ``result`` how a call's outcome compares with ``expected``."""
+    if not outcome.ok:
+        return result.fail(f"{label} raised {outcome.error}", weight)
+    message = explain(outcome.value, expected, "", rtol=rtol, atol=atol, variants=variants)
+    if message is not None:
+        return result.record(leaf_fraction(outcome.value, expected, rtol, atol), f"{label} -> {message}", weight)
+    problems = []
+    unstable = [] if allow_warnings else unstable_warnings(outcome.warnings)
+    if unstable:
+        problems.append(f"emitted {unstable[0]} (use a numerically stable formula)")
+    changed = mutated(args, kwargs, outcome.after)
+    if changed:
+        problems.append(f"modified its {', '.join(changed)} in place")
+    if problems:
+        return result.record(0.5, f"{label}: right value, but it {' and '.join(problems)}", weight)
+    return result.record(1.0, "", weight)
+
+
+def _flatten(theta):
+    is_list = isinstance(theta, (list, tuple))
+    parts = [np.asarray(t, dtype=float) for t in theta] if is_list else [np.asarray(theta, dtype=float)]
+    return is_list, parts, np.concatenate([p.ravel() for p in parts]) if parts else np.zeros(0)
+
+
+def _rebuild(is_list, parts, v):
+    out, k = [], 0
+    for p in parts:
+        out.append(v[k:k + p.size].reshape(p.shape))
+        k += p.size
+    return out if is_list else out[0]
+
+
+def gradient_samples(cost_grad, theta, eps=GRADCHECK_EPS):
+    """What a gradient check needs from the student's code: ``(J, grad)`` at ``theta``
+    and ``J`` at every ``theta ± eps e_i`` (plain data; the verdict is :func:`gradient_message`)."""
+    is_list, parts, flat = _flatten(theta)
+    first = _guarded_call(lambda t: cost_grad(t), [_rebuild(is_list, parts, flat.copy())])
+    if not first.ok:
+        return {"ok": False, "error": first.error}
+    try:
+        J0, grad = first.value
+        grads = list(grad) if is_list else [grad]
+        grads = [np.asarray(g, dtype=float) for g in grads]
+    except Exception as exc:  # noqa: BLE001 - whatever the student returned
+        return {"ok": False, "error": f"expected (J, grad), received {type(first.value).__name__} ({exc})"}
+    plus, minus = np.zeros(flat.size), np.zeros(flat.size)
+    for i in range(flat.size):
+        for sign, store in ((1.0, plus), (-1.0, minus)):
+            v = flat.copy()
+            v[i] += sign * eps
+            out = _guarded_call(lambda t: float(cost_grad(t)[0]), [_rebuild(is_list, parts, v)])
+            if not out.ok:
+                return {"ok": False, "error": out.error}
+            store[i] = out.value
+    return {"ok": True, "error": "", "grads": grads, "plus": plus, "minus": minus, "eps": eps}
+
+
+def gradient_message(samples, theta, name="gradient", tol=GRADCHECK_TOL):
+    """None when the analytic gradient matches central differences of the same cost, else why not."""
+    if not isinstance(samples, dict) or not samples.get("ok"):
+        error = samples.get("error") if isinstance(samples, dict) else "no result"
+        return f"{name}: raised {error}"
+    is_list, parts, flat = _flatten(theta)
+    grads = samples.get("grads")
+    try:
+        grads = [np.asarray(g, dtype=float) for g in grads]
+        plus = np.asarray(samples["plus"], dtype=float).reshape(flat.size)
+        minus = np.asarray(samples["minus"], dtype=float).reshape(flat.size)
+        eps = float(samples["eps"])
+    except Exception:  # noqa: BLE001 - a malformed record
+        return f"{name}: the results of the gradient check are malformed"
+    if [g.shape for g in grads] != [p.shape for p in parts]:
+        return f"{name}: expected shapes {[p.shape for p in parts]}, received {[g.shape for g in grads]}"
+    analytic = np.concatenate([g.ravel() for g in grads]) if grads else np.zeros(0)
+    with np.errstate(all="ignore"):
+        numeric = (plus - minus) / (2 * eps)
+        # ||a - n|| / (||a|| + ||n||): in [0, 1], and still meaningful when a = -n.
+        scale = np.linalg.norm(numeric) + np.linalg.norm(analytic)
+        diff = np.linalg.norm(numeric - analytic) / scale if scale else 0.0
+    if diff < tol:
+        return None
+    k = int(np.argmax(np.abs(numeric - analytic)))
+    where = _position(parts, k, is_list)
+    pattern = relation(analytic, numeric, rtol=1e-4, atol=1e-8) if analytic.size else ""
+    return (f"{name}: relative difference to central differences is {diff:.3g} (must be < {tol:g}); "
+            f"worst entry {where}: analytic {fmt(analytic[k])}, numerical {fmt(numeric[k])}"
+            + (f"; compared with the numerical gradient, {pattern}" if pattern else ""))
+
+
+def _position(parts, k, is_list):
+    """Entry ``k`` of the unrolled parameters as ``grads[l][i, j]`` (or ``grad[i]``)."""
+    for l, p in enumerate(parts):
+        if k < p.size:
+            idx = np.unravel_index(k, p.shape) if p.ndim else ()
+            inner = f"[{', '.join(str(int(i)) for i in idx)}]" if idx else ""
+            return f"grads[{l}]{inner}" if is_list else f"grad{inner}"
+        k -= p.size
+    return f"entry {k}"
+
+
+# ------------------------------------------------------------------ hidden-test results
+
 class Result:
     """Credit and messages collected for one task in a hidden test cell."""
 
@@ -120,19 +272,16 @@ class Result:
         self.items = []  # (weight, credit in [0, 1], message)
 
     def record(self, credit, message="", weight=1.0):
-        self.items.append((float(weight), min(max(float(credit), 0.0), 1.0), message))
+        credit = float(credit)
+        credit = 0.0 if not np.isfinite(credit) else credit
+        self.items.append((float(weight), min(max(credit, 0.0), 1.0), message))
         return credit >= 1.0
 
     def fail(self, message, weight=1.0):
         return self.record(0.0, message, weight)
 
-    def check_close(self, received, expected, where="", *, rtol=RTOL, atol=ATOL,
-                    variants=None, weight=1.0):
-        """Record whether ``received`` matches ``expected``; name known mistakes.
-
-        ``variants`` maps a plain-words mistake ("regularized the bias column")
-        to the value that mistake produces; a match is reported by that name.
-        """
+    def check_close(self, received, expected, where="", *, rtol=RTOL, atol=ATOL, variants=None, weight=1.0):
+        """Record whether ``received`` matches ``expected``; name known mistakes."""
         message = explain(received, expected, where, rtol=rtol, atol=atol, variants=variants)
         if message is None:
             return self.record(1.0, "", weight)
@@ -143,9 +292,13 @@ class Result:
         total = sum(w for w, _, _ in self.items)
         return sum(w * c for w, c, _ in self.items) / total if total else 0.0
 
+    @property
+    def messages(self):
+        return [m for _, c, m in self.items if c < 1.0 and m]
+
     def report(self):
         passed = sum(1 for _, c, _ in self.items if c >= 1.0)
-        failures = [m for _, c, m in self.items if c < 1.0 and m]
+        failures = self.messages
         mark = "PASS" if passed == len(self.items) and self.items else "FAIL"
         lines = [f"[{mark}] {self.name}: {passed}/{len(self.items)} checks passed"]
         lines += [f"    - {m}" for m in failures[:MAX_MESSAGES]]
@@ -154,157 +307,195 @@ class Result:
         return "\n".join(lines)
 
 
-def check_call(result, fn, args=(), kwargs=None, expected=None, *, label="", rtol=RTOL,
-               atol=ATOL, variants=None, allow_warnings=False, weight=1.0, trusted=None):
-    """Call ``fn`` safely and check its value; return the value (or None).
-
-    ``fn`` is a function or the name of one defined in the notebook;
-    ``trusted`` ({name: function}) replaces those globals of ``fn`` during the call.
-    """
-    kwargs = kwargs or {}
-    fn, fname = _lookup(fn)
-    label = label or f"{fname if result.name == 'result' else result.name}({_describe(args, kwargs)})"
-    if fn is None or not callable(fn):
-        result.fail(_not_defined(fname), weight)
-        return None
-    out = call(fn, args, kwargs, swap=trusted)
-    if not out.ok:
-        result.fail(f"{label} raised {out.error}", weight)
-        return None
-    message = explain(out.value, expected, "", rtol=rtol, atol=atol, variants=variants)
-    if message is not None:
-        result.record(leaf_fraction(out.value, expected, rtol, atol), f"{label} -> {message}", weight)
-        return out.value
-    problems = []
-    if out.warnings and not allow_warnings:
-        problems.append(f"emitted {out.warnings[0]} (use a numerically stable formula)")
-    if out.mutated:
-        problems.append(f"modified its {', '.join(out.mutated)} in place")
-    if problems:
-        result.record(0.5, f"{label}: right value, but it {' and '.join(problems)}", weight)
-    else:
-        result.record(1.0, "", weight)
-    return out.value
-
-
-def check_cases(fn, cases, *, name=None, rtol=RTOL, atol=ATOL, allow_warnings=False, trusted=None):
-    """Check a student function against baked reference cases.
-
-    Parameters
-    ----------
-    fn : callable or str
-        The student's function, or its name in the notebook.
-    cases : list of dict
-        Each with ``args`` (list), ``kwargs`` (dict), ``expected`` and
-        optionally ``variants`` ({mistake in plain words: value}) and ``label``.
-    trusted : dict, optional
-        ``{name: function}`` used instead of the student's own versions of the
-        functions ``fn`` calls (see :func:`load_trusted`).
-
-    Returns
-    -------
-    Result
-    """
-    func, fname = _lookup(fn)
-    result = Result(name or fname)
-    if func is None or not callable(func):
-        result.fail(_not_defined(fname))
-        return result
-    helpers = {n: f for n, f in (trusted or {}).items() if n != fname}  # never swap fn itself
-    for k, case in enumerate(cases):
-        if result.items and "raised timeout" in result.items[-1][2]:
-            # one infinite loop is enough: do not wait for it again on every case
-            result.fail(f"{len(cases) - k} more case(s) skipped after the timeout", weight=len(cases) - k)
-            break
-        check_call(result, func, case.get("args", ()), case.get("kwargs", {}), case["expected"],
-                   label=case.get("label", ""), rtol=rtol, atol=atol,
-                   variants=case.get("variants"), allow_warnings=allow_warnings, trusted=helpers)
-    return result
-
-
-def check_gradient(result, cost_grad, theta, name="gradient", *, trusted=None, weight=1.0):
-    """Hidden-test form of :func:`expect_gradient`: records instead of raising.
-
-    ``cost_grad`` is usually a lambda written in the notebook around the
-    student's function; ``trusted`` ({name: function}) replaces those notebook
-    globals while the check runs, as in :func:`check_cases`.
-    """
-    with swapped(cost_grad, trusted):
-        out = call(expect_gradient, [cost_grad, theta, name])
-    if out.ok:
-        return result.record(1.0, "", weight)
-    prefix = f"{CheckFailed.__name__}: "
-    message = out.error[len(prefix):] if out.error.startswith(prefix) else f"{name}: raised {out.error}"
-    return result.fail(message, weight)
-
-
-def score(*results, points):
-    """Print the report of the given results and return the points earned.
-
-    Use as the last expression of a hidden test cell: nbgrader takes the
-    number as the cell's partial credit.
-    """
+def earned(results, points):
+    """Points for a hidden cell: the mean fraction of its results times ``points``."""
     fractions = [r.fraction for r in results]
-    earned = points * (sum(fractions) / len(fractions) if fractions else 0.0)
-    for r in results:
-        print(r.report())
-    if integrity.restored:
-        print(f"note: your code replaced {', '.join(sorted(integrity.restored))}; "
-              "the originals were put back for grading")
-    print(f"score: {earned:.2f} / {points:g}")
-    return round(float(earned), 4)
+    return round(float(points * (sum(fractions) / len(fractions) if fractions else 0.0)), 4)
 
 
-# --------------------------------------------------------------- visible tests
+# ------------------------------------------------------------------ backends
+
+class LiveBackend:
+    """Runs the student's code in this process (the kernel); records results while grading."""
+
+    def call(self, fname, fn, args, kwargs, swap=None):
+        if not callable(fn):
+            out = Outcome(error=f"NameError: {fname} is not defined as a function — run its cell "
+                                "(and fix any error in it)")
+        else:
+            out = _guarded_call(fn, args, kwargs, swap=swap)
+        record.emit("call", **record.call_fields(fname, out, args, kwargs))
+        return out
+
+    def student(self, name, namespace):
+        value = namespace.get(name)
+        record.emit("student", name=name, defined=name in namespace, value=value)
+        return value
+
+    def gradient(self, name, cost_grad, theta, swap=None):
+        with swapped(cost_grad, swap):
+            samples = gradient_samples(cost_grad, theta)
+        record.emit("gradient", name=name, **samples)
+        return samples
+
+    def received(self, kind, name, value):
+        record.emit(kind, name=name, value=value)
+        return value
+
+    def raised(self, fn, args, kwargs):
+        try:
+            fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
+            facts = {"raised": True, "type": type(exc).__name__,
+                     "mro": [c.__name__ for c in type(exc).__mro__], "message": str(exc)[:1000]}
+        else:
+            facts = {"raised": False, "type": "", "mro": [], "message": ""}
+        record.emit("raises", **facts)
+        return facts
+
+
+class Checker:
+    """The test-cell API (``ag.*``), over a backend: live in the kernel, replayed in the grader."""
+
+    def __init__(self, backend, grader=False):
+        self.backend = backend
+        self.GRADER = grader
+        self.scored = ()  # the Results the last ag.score(...) scored
+
+    # -- hidden tests --------------------------------------------------------
+    def call(self, fn, args=(), kwargs=None, swap=None):
+        """Run the student's ``fn`` (a function or the name of one) guarded; return an ``Outcome``."""
+        fname, fn = _resolve(fn, sys._getframe(1).f_globals)
+        return self.backend.call(fname, fn, list(args), dict(kwargs or {}), swap)
+
+    def student(self, name):
+        """The value the student's notebook bound to ``name`` (None when it is not defined)."""
+        return self.backend.student(name, sys._getframe(1).f_globals)
+
+    def check_call(self, result, fn, args=(), kwargs=None, expected=None, *, label="", rtol=RTOL, atol=ATOL,
+                   variants=None, allow_warnings=False, weight=1.0, trusted=None):
+        """Call ``fn`` guarded and (in the grader) judge its value; return the value (or None)."""
+        fname, fn = _resolve(fn, sys._getframe(1).f_globals)
+        args, kwargs = list(args), dict(kwargs or {})
+        label = label or f"{fname if result.name == 'result' else result.name}({_describe(args, kwargs)})"
+        out = self.backend.call(fname, fn, args, kwargs, trusted)
+        if self.GRADER or expected is not None:
+            judge_call(result, label, out, args, kwargs, expected, rtol=rtol, atol=atol, variants=variants,
+                       allow_warnings=allow_warnings, weight=weight)
+        return out.value if out.ok else None
+
+    def check_cases(self, fn, cases, *, name=None, rtol=RTOL, atol=ATOL, allow_warnings=False, trusted=None):
+        """Check a student function against baked cases (``args``, ``kwargs``, ``expected``,
+        ``variants``, ``label``); ``trusted`` ({name: function}) replaces the upstream
+        functions ``fn`` calls while it runs.  Returns a :class:`Result`."""
+        fname, func = _resolve(fn, sys._getframe(1).f_globals)
+        result = Result(name or fname)
+        helpers = {n: f for n, f in (trusted or {}).items() if n != fname}  # never swap fn itself
+        timed_out = False
+        for case in cases:
+            args, kwargs = list(case.get("args", ())), dict(case.get("kwargs", {}))
+            label = case.get("label") or f"{result.name}({_describe(args, kwargs)})"
+            if timed_out:  # one infinite loop is enough: do not wait for it again on every case
+                out = self.backend.call(fname, None, args, kwargs)
+                result.fail(f"{label} skipped after the timeout")
+                continue
+            out = self.backend.call(fname, func, args, kwargs, helpers)
+            timed_out = out.error.startswith("timeout")
+            if self.GRADER or case.get("expected") is not None:
+                judge_call(result, label, out, args, kwargs, case.get("expected"), rtol=rtol, atol=atol,
+                           variants=case.get("variants"), allow_warnings=allow_warnings)
+        return result
+
+    def check_gradient(self, result, cost_grad, theta, name="gradient", *, trusted=None, weight=1.0):
+        """Record whether ``cost_grad``'s gradient matches central differences of its own cost."""
+        samples = self.backend.gradient(name, cost_grad, theta, trusted)
+        message = gradient_message(samples, theta, name)
+        return result.record(1.0, "", weight) if message is None else result.fail(message, weight)
+
+    def score(self, *results, points):
+        """Last line of a hidden cell.  In the grader: the points earned.  In the kernel: a note."""
+        self.scored = results
+        if not self.GRADER:
+            if record.recording():
+                print("Results recorded: this cell is scored by the grader, outside your notebook.")
+            return None
+        return earned(results, points)
+
+    # -- visible tests ---------------------------------------------------------
+    def expect_close(self, received, expected, name="value", *, rtol=RTOL, atol=ATOL):
+        """Raise :class:`CheckFailed` unless ``received`` matches ``expected``."""
+        __tracebackhide__ = True
+        received = self.backend.received("close", name, received)
+        mismatch = compare(received, expected, name, rtol, atol)
+        if mismatch is not None:
+            _fail(mismatch.message)
+
+    def expect_shape(self, received, shape, name="value"):
+        """Raise :class:`CheckFailed` unless ``np.shape(received) == shape``."""
+        __tracebackhide__ = True
+        got = self.backend.received("shape", name, list(_shape(received)))
+        got = tuple(int(n) for n in got) if isinstance(got, (list, tuple)) else got
+        if got != tuple(shape):
+            _fail(f"{name}: expected shape {tuple(shape)}, received shape {got}")
+
+    def expect_no_warnings(self, fn, *args, name=None, **kwargs):
+        """Call ``fn`` and fail if it raises or emits a floating-point warning; return its value."""
+        __tracebackhide__ = True
+        fname = getattr(fn, "__name__", "function")
+        label = name or f"{fname}({_describe(args, kwargs)})"
+        out = self.backend.call(fname, fn, list(args), kwargs)
+        if not out.ok:
+            _fail(f"{label} raised {out.error}")
+        unstable = unstable_warnings(out.warnings)
+        if unstable:
+            _fail(f"{label} emitted {unstable[0]}; use a numerically stable formula")
+        return out.value
+
+    def expect_raises(self, exc_type, fn, *args, mentions=(), **kwargs):
+        """Fail unless ``fn(*args)`` raises ``exc_type`` whose message contains ``mentions``."""
+        __tracebackhide__ = True
+        facts = self.backend.raised(fn, args, kwargs)
+        if not facts.get("raised"):
+            _fail(f"expected {exc_type.__name__}, but no exception was raised")
+        if exc_type.__name__ not in (facts.get("mro") or []):
+            _fail(f"expected {exc_type.__name__}, received {facts.get('type')}: {facts.get('message')}")
+        text = str(facts.get("message", ""))
+        missing = [m for m in mentions if m not in text]
+        if missing:
+            _fail(f"{exc_type.__name__} raised, but its message {text!r} does not mention {missing}")
+
+    def expect_gradient(self, cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL):
+        """Check an analytic gradient against central differences of the same cost.
+
+        ``cost_grad(theta) -> (J, grad)`` with ``grad`` shaped like ``theta``;
+        ``theta`` may also be a list of arrays (a network's weights), in which case
+        ``grad`` is a list of the same shapes.
+        """
+        __tracebackhide__ = True
+        samples = self.backend.gradient(name, cost_grad, theta)
+        message = gradient_message(samples, theta, name, tol)
+        if message is not None:
+            _fail(message)
+
+
+def _shape(value):
+    try:
+        return np.shape(value)
+    except Exception:  # noqa: BLE001 - a ragged list has no shape
+        return ("not an array",)
+
+
+def _resolve(fn, namespace):
+    """(name, function) for a function or the name of one defined in the notebook."""
+    if isinstance(fn, str):
+        return fn, namespace.get(fn)
+    return getattr(fn, "__name__", "function"), fn
+
 
 def _fail(message):
     # The expect_* frames are hidden (__tracebackhide__), so a student's
     # traceback ends at their test line and this one-line raise.
     raise CheckFailed(message) from None
-
-
-def expect_close(received, expected, name="value", *, rtol=RTOL, atol=ATOL):
-    """Raise :class:`CheckFailed` unless ``received`` matches ``expected``."""
-    __tracebackhide__ = True
-    mismatch = compare(received, expected, name, rtol, atol)
-    if mismatch is not None:
-        _fail(mismatch.message)
-
-
-def expect_shape(received, shape, name="value"):
-    """Raise :class:`CheckFailed` unless ``np.shape(received) == shape``."""
-    __tracebackhide__ = True
-    got = np.shape(received)
-    if got != tuple(shape):
-        _fail(f"{name}: expected shape {tuple(shape)}, received shape {got}")
-
-
-def expect_no_warnings(fn, *args, name=None, **kwargs):
-    """Call ``fn`` and fail if it raises or emits a warning; return its value."""
-    __tracebackhide__ = True
-    label = name or f"{getattr(fn, '__name__', 'function')}({_describe(args, kwargs)})"
-    out = call(fn, args, kwargs)
-    if not out.ok:
-        _fail(f"{label} raised {out.error}")
-    if out.warnings:
-        _fail(f"{label} emitted {out.warnings[0]}; use a numerically stable formula")
-    return out.value
-
-
-def expect_raises(exc_type, fn, *args, mentions=(), **kwargs):
-    """Fail unless ``fn(*args)`` raises ``exc_type`` whose message contains ``mentions``."""
-    __tracebackhide__ = True
-    try:
-        fn(*args, **kwargs)
-    except exc_type as exc:
-        text = str(exc)
-        missing = [m for m in mentions if m not in text]
-        if missing:
-            _fail(f"{exc_type.__name__} raised, but its message {text!r} does not mention {missing}")
-        return
-    except Exception as exc:  # noqa: BLE001
-        _fail(f"expected {exc_type.__name__}, received {type(exc).__name__}: {exc}")
-    _fail(f"expected {exc_type.__name__}, but no exception was raised")
 
 
 def central_differences(f, x, eps=GRADCHECK_EPS):
@@ -323,56 +514,8 @@ def central_differences(f, x, eps=GRADCHECK_EPS):
     return grad
 
 
-def expect_gradient(cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL):
-    """Check an analytic gradient against central differences of the same cost.
-
-    ``cost_grad(theta) -> (J, grad)`` with ``grad`` shaped like ``theta``;
-    ``theta`` may also be a list of arrays (a network's weights), in which case
-    ``grad`` is a list of the same shapes.
-    """
-    __tracebackhide__ = True
-    is_list = isinstance(theta, (list, tuple))
-    parts = [np.asarray(t, dtype=float) for t in theta] if is_list else [np.asarray(theta, dtype=float)]
-    sizes = [p.size for p in parts]
-    flat = np.concatenate([p.ravel() for p in parts])
-
-    def rebuild(v):
-        out, k = [], 0
-        for p, s in zip(parts, sizes):
-            out.append(v[k:k + s].reshape(p.shape))
-            k += s
-        return out if is_list else out[0]
-
-    _, grad = cost_grad(rebuild(flat.copy()))
-    grads = list(grad) if is_list else [grad]
-    if [np.shape(g) for g in grads] != [p.shape for p in parts]:
-        _fail(f"{name}: expected shapes {[p.shape for p in parts]}, received {[np.shape(g) for g in grads]}")
-    analytic = np.concatenate([np.asarray(g, dtype=float).ravel() for g in grads])
-    numeric = central_differences(lambda v: cost_grad(rebuild(v))[0], flat)
-    # ||a - n|| / (||a|| + ||n||): in [0, 1], and still meaningful when a = -n.
-    scale = np.linalg.norm(numeric) + np.linalg.norm(analytic)
-    diff = np.linalg.norm(numeric - analytic) / scale if scale else 0.0
-    if not diff < tol:
-        k = int(np.argmax(np.abs(numeric - analytic)))
-        pattern = relation(analytic, numeric, rtol=1e-4, atol=1e-8) if analytic.size else ""
-        _fail(
-            f"{name}: relative difference to central differences is {diff:.3g} (must be < {tol:g}); "
-            f"worst entry {k} of the unrolled gradient: analytic {fmt(analytic[k])}, "
-            f"numerical {fmt(numeric[k])}" + (f"; compared with the numerical gradient, {pattern}" if pattern else ""))
-
-
-# --------------------------------------------------------------- authoring API for judging
-
-#: True where a hidden cell's judging code runs.  Judging (thresholds, statistics,
-#: comparisons with ``ag.reference`` functions) goes inside ``if ag.GRADER:`` blocks.
-GRADER = True
-
-
-def student(name):
-    """The value the student's notebook bound to ``name`` (None when it is not defined)."""
-    return sys._getframe(1).f_globals.get(name)
-
-
-def load_reference(text, names):
-    """Reference functions for judging (``ag.reference("...")`` in an authoring file)."""
-    return load_trusted(text, names)
+def restored_note():
+    if integrity.restored:
+        return (f"note: your code replaced {', '.join(sorted(integrity.restored))}; "
+                "the originals were put back for grading")
+    return ""

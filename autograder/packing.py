@@ -42,7 +42,10 @@ def _decode(obj):
     if isinstance(obj, dict):
         if "__nd__" in obj:
             dtype, shape, data = obj["__nd__"]
-            arr = np.frombuffer(base64.b64decode(data), dtype=np.dtype(dtype))
+            dtype = np.dtype(dtype)
+            if dtype.kind not in "biufc":  # numbers only: data never becomes objects
+                raise ValueError(f"cannot unpack an array of dtype {dtype}")
+            arr = np.frombuffer(base64.b64decode(data), dtype=dtype)
             arr = arr.reshape(shape).copy()
             return arr[()] if arr.ndim == 0 else arr
         if "__tuple__" in obj:
@@ -62,6 +65,14 @@ def pack(value):
     return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
 
 
-def unpack(text):
-    """Inverse of :func:`pack`."""
-    return _decode(json.loads(zlib.decompress(base64.b64decode(text))))
+def unpack(text, limit=None):
+    """Inverse of :func:`pack`.  With ``limit``, refuse to inflate more than ``limit`` bytes
+    (the grader reads results sent from a student's kernel: no decompression bombs)."""
+    raw = base64.b64decode(text, validate=True)
+    if limit is None:
+        return _decode(json.loads(zlib.decompress(raw)))
+    inflater = zlib.decompressobj()
+    data = inflater.decompress(raw, limit)
+    if inflater.unconsumed_tail:
+        raise ValueError(f"packed data inflates beyond {limit} bytes")
+    return _decode(json.loads(data))

@@ -32,6 +32,7 @@ class Outcome:
     warnings: list = field(default_factory=list)
     output: str = ""                     # what the call printed
     mutated: list = field(default_factory=list)  # argument positions/names the call modified
+    after: dict = field(default_factory=dict)    # the mutable arguments after the call (for the grader)
 
     @property
     def ok(self):
@@ -142,4 +143,22 @@ def call(fn, args=(), kwargs=None, timeout=CALL_TIMEOUT_S, swap=None):
     out.output = buf.getvalue()
     out.mutated = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(args, args_copy)) if not _same(a, b)]
     out.mutated += [f"argument {k}" for k in kwargs if not _same(kwargs[k], kwargs_copy[k])]
+    out.after = {"args": [_shippable(a) for a in args_copy],
+                 "kwargs": {k: _shippable(v) for k, v in kwargs_copy.items()}}
     return out
+
+
+AFTER_MAX_ELEMENTS = 200_000  # larger arguments are not sent back to the grader
+
+
+def _shippable(value):
+    """A mutable argument as it was after the call, if small enough to send; else None."""
+    if isinstance(value, np.ndarray) and value.size <= AFTER_MAX_ELEMENTS:
+        return value
+    if isinstance(value, list):
+        try:
+            if sum(np.size(v) for v in value) <= AFTER_MAX_ELEMENTS:
+                return value
+        except Exception:  # noqa: BLE001
+            return None
+    return None

@@ -1,8 +1,12 @@
 """nbgrader preprocessors the course plugs in through ``course_config``."""
+from pathlib import Path
+
+import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbconvert.preprocessors import Preprocessor
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
+from traitlets import Unicode
 
 
 def _error(ename, evalue):
@@ -62,3 +66,45 @@ class ScrubHiddenTracebacks(Preprocessor):
                 if out.output_type == "error":
                     out.traceback = [f"{out.ename}: {out.evalue}"]
         return cell, resources
+
+
+class ScoreOutsideKernel(Preprocessor):
+    """Decide every test cell's score in the grader, from the kernel's recorded results.
+
+    Runs right after execution.  For each grade cell it replaces whatever the
+    kernel displayed with the grader's verdict — a stdout report and the
+    points as the cell's last value, which nbgrader's ``SaveAutoGrades`` reads
+    — and stores the verdict as data in ``cell.metadata.nnlab`` for the CLI.
+    Nothing the kernel printed or displayed can raise a score: the points
+    come from ``nnlab.replay`` (the instructor's source notebook, the lesson's
+    key, the student's recorded results).
+    """
+
+    enabled = True
+    course_root = Unicode("", help="course root holding source/ and keys/").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from nnlab.build import key_path
+        from nnlab.replay import load_key, score_notebook
+
+        info = resources.get("nbgrader", {})
+        aid, name = info.get("assignment"), info.get("notebook")
+        root = Path(self.course_root or ".")
+        source = nbformat.read(str(root / "source" / aid / f"{name}.ipynb"), as_version=4)
+        scores = score_notebook(source, nb, load_key(key_path(root, aid)))
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+                continue
+            verdict = scores.get(meta.get("grade_id"))
+            if verdict is None:  # not a cell of the source notebook: worth nothing
+                verdict_text, points = "not a test cell of this assignment", 0.0
+                cell.metadata["nnlab"] = {"score": 0.0, "max_score": 0.0, "messages": [verdict_text],
+                                          "status": "unknown cell"}
+            else:
+                verdict_text, points = verdict.report, verdict.score
+                cell.metadata["nnlab"] = verdict.to_dict()
+            cell.outputs = [new_output("stream", name="stdout", text=verdict_text + "\n"),
+                            new_output("execute_result", data={"text/plain": repr(float(points))},
+                                       execution_count=cell.get("execution_count"))]
+        return nb, resources

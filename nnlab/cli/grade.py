@@ -28,7 +28,7 @@ from nnlab.cli.course import (CourseError, checked, load_config, nbgrader_api, n
                                    select)
 
 # Hidden-test text and baked data; a student's own code (even the reference's) may be shown.
-FEEDBACK_FORBIDDEN = ("BEGIN HIDDEN TESTS", "ag.unpack(", "ag.load_trusted(")
+FEEDBACK_FORBIDDEN = ("BEGIN HIDDEN TESTS", "ag.unpack(", "ag.cases(", "ag.load_trusted(")
 
 
 @dataclass
@@ -69,8 +69,11 @@ def _grade_shard(root, submitted, pairs, out, scratch, progress_queue=None):
     cfg = load_config(root)
     from nbgrader.api import Gradebook
 
+    from nnlab.build import key_path
     for aid in sorted({aid for _, aid in pairs}):
         shutil.copytree(Path(root) / "source" / aid, work / "source" / aid)
+        key_path(work, aid).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(key_path(root, aid), key_path(work, aid))
     db_url = f"sqlite:///{work / 'gradebook.db'}"
     api = nbgrader_api(cfg, work, db_url=db_url)
     for aid in sorted({aid for _, aid in pairs}):
@@ -120,18 +123,14 @@ def _reason(result):
 
 
 def feedback_messages(autograded_dir):
-    """The failure lines printed by test cells of autograded notebooks, prefixed with the cell id."""
+    """The grader's verdict messages for every test cell of autograded notebooks, as
+    ``[cell id] message`` lines (read from the data ScoreOutsideKernel stored, not from printed text)."""
     messages = []
     for path in sorted(Path(autograded_dir).glob("*.ipynb")):
         for cell in read_nb(path).cells:
-            if not nbgrader_meta(cell).get("grade") or cell.cell_type != "code":
-                continue
-            for o in cell.get("outputs", []):
-                if o.output_type == "error":
-                    messages.append(f"[{cell.id}] {o.ename}: {o.evalue}")
-                elif o.output_type == "stream" and o.name == "stdout":
-                    messages += [f"[{cell.id}] {line.strip()[2:]}" for line in o.text.splitlines()
-                                 if line.strip().startswith("- ")]
+            verdict = cell.get("metadata", {}).get("nnlab")
+            if cell.cell_type == "code" and nbgrader_meta(cell).get("grade") and verdict:
+                messages += [f"[{nbgrader_meta(cell).get('grade_id', cell.id)}] {m}" for m in verdict["messages"]]
     return messages
 
 

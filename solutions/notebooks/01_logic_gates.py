@@ -152,40 +152,41 @@ for _name, _theta, _target in [("THETA_AND", THETA_AND, [0, 0, 0, 1]), ("THETA_O
 ag.expect_close(logistic_unit(THETA_NOT, [[0.0], [1.0]]), [1, 0], "THETA_NOT on inputs 0, 1", atol=0.01)
 
 # %% hidden="gates" points=2
-# Graded with a trusted logistic unit, so a mistake in logistic_unit does not cost twice.
-_unit = ag.trusted("logistic_unit")["logistic_unit"]
-
-_tables = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOR": [1, 0, 0, 0], "NAND": [1, 1, 1, 0],
-           "XOR": [0, 1, 1, 0], "XNOR": [1, 0, 0, 1], "x1": [0, 0, 1, 1], "x2": [0, 1, 0, 1],
-           "NOT x1": [1, 1, 0, 0], "NOT x2": [1, 0, 1, 0]}
-_corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 _r = ag.Result("gate weights")
-for _name, _gate, _inputs, _target in [("THETA_AND", "AND", _corners, _tables["AND"]),
-                                       ("THETA_OR", "OR", _corners, _tables["OR"]),
-                                       ("THETA_NOR", "NOR", _corners, _tables["NOR"]),
-                                       ("THETA_NOT", "NOT", np.array([[0.0], [1.0]]), [1, 0])]:
-    _theta = globals().get(_name)
-    try:
-        _theta = np.asarray(_theta, dtype=float).ravel()
-        assert _theta.size == _inputs.shape[1] + 1
-    except Exception:
-        _r.fail(f"{_name} must be {_inputs.shape[1] + 1} numbers, received {_theta!r}")
-        continue
-    _out = _unit(_theta, _inputs)
-    if np.all(np.abs(_out - _target) <= ag.tolerances.TRUTH_TABLE_TOL):
-        _r.record(1.0)
-        continue
-    _bits = (_out > 0.5).astype(int).tolist()
-    if _bits == list(_target):
-        _r.fail(f"{_name}: right decision boundary but outputs {np.round(_out, 4).tolist()} are not within "
-                f"0.01 of {_target}: the weights are too small — scale them all up (|z| >= 5 on every input)")
-    else:
-        _same = [k for k, v in _tables.items() if len(v) == len(_bits) and v == _bits]
-        if _inputs.shape[1] == 1:
-            _same = {(0, 1): ["the identity x1 (no NOT)"], (1, 1): ["constant 1"], (0, 0): ["constant 0"]}.get(
-                tuple(_bits), [])
-        _r.fail(f"{_name}: outputs {np.round(_out, 4).tolist()} should be {_target} for {_gate}"
-                + (f"; this unit computes {_same[0]}, not {_gate}" if _same else ""))
+_weights = {_name: ag.student(_name) for _name in ("THETA_AND", "THETA_OR", "THETA_NOR", "THETA_NOT")}
+if ag.GRADER:
+    # Judged with the reference logistic unit, so a mistake in logistic_unit does not cost twice.
+    _unit = ag.reference("logistic_unit")["logistic_unit"]
+    _tables = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOR": [1, 0, 0, 0], "NAND": [1, 1, 1, 0],
+               "XOR": [0, 1, 1, 0], "XNOR": [1, 0, 0, 1], "x1": [0, 0, 1, 1], "x2": [0, 1, 0, 1],
+               "NOT x1": [1, 1, 0, 0], "NOT x2": [1, 0, 1, 0]}
+    _corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    for _name, _gate, _inputs, _target in [("THETA_AND", "AND", _corners, _tables["AND"]),
+                                           ("THETA_OR", "OR", _corners, _tables["OR"]),
+                                           ("THETA_NOR", "NOR", _corners, _tables["NOR"]),
+                                           ("THETA_NOT", "NOT", np.array([[0.0], [1.0]]), [1, 0])]:
+        _theta = _weights[_name]
+        try:
+            _theta = np.asarray(_theta, dtype=float).ravel()
+            assert _theta.size == _inputs.shape[1] + 1
+        except Exception:
+            _r.fail(f"{_name} must be {_inputs.shape[1] + 1} numbers, received {_theta!r}")
+            continue
+        _out = _unit(_theta, _inputs)
+        if np.all(np.abs(_out - _target) <= ag.tolerances.TRUTH_TABLE_TOL):
+            _r.record(1.0)
+            continue
+        _bits = (_out > 0.5).astype(int).tolist()
+        if _bits == list(_target):
+            _r.fail(f"{_name}: right decision boundary but outputs {np.round(_out, 4).tolist()} are not within "
+                    f"0.01 of {_target}: the weights are too small — scale them all up (|z| >= 5 on every input)")
+        else:
+            _same = [k for k, v in _tables.items() if len(v) == len(_bits) and v == _bits]
+            if _inputs.shape[1] == 1:
+                _same = {(0, 1): ["the identity x1 (no NOT)"], (1, 1): ["constant 1"], (0, 0): ["constant 0"]}.get(
+                    tuple(_bits), [])
+            _r.fail(f"{_name}: outputs {np.round(_out, 4).tolist()} should be {_target} for {_gate}"
+                    + (f"; this unit computes {_same[0]}, not {_gate}" if _same else ""))
 ag.score(_r, points=2)
 
 # %% [markdown]
@@ -261,29 +262,30 @@ ag.expect_close(feedforward(XNOR_THETAS, TRUTH_INPUTS)[:, 0], [1, 0, 0, 1], "XNO
                 atol=0.01)
 
 # %% hidden="xnor_xor" points=2
-_net = ag.trusted("feedforward")["feedforward"]  # a mistake in feedforward is not charged twice
-
-_corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 _r = ag.Result("XNOR and XOR networks")
-for _name, _target in [("XNOR_THETAS", [1, 0, 0, 1]), ("XOR_THETAS", [0, 1, 1, 0])]:
-    _thetas = globals().get(_name)
-    try:
-        _shapes = [np.shape(t) for t in _thetas]
-    except TypeError:
-        _shapes = None
-    if _shapes != [(2, 3), (1, 3)]:
-        _r.fail(f"{_name}: expected two matrices of shapes [(2, 3), (1, 3)], received {_shapes or _thetas!r}")
-        continue
-    _out = _net(_thetas, _corners)[:, 0]
-    if np.all(np.abs(_out - _target) <= ag.tolerances.TRUTH_TABLE_TOL):
-        _r.record(1.0)
-    elif ((_out > 0.5).astype(int) == _target).all():
-        _r.fail(f"{_name}: right truth table but outputs {np.round(_out, 4).tolist()} are not within 0.01: "
-                "use larger weights")
-    else:
-        _hint = "; it computes the opposite gate (negate the output unit)" if (
-            (_out > 0.5).astype(int) == 1 - np.array(_target)).all() else ""
-        _r.fail(f"{_name}: outputs {np.round(_out, 4).tolist()} should be {_target}{_hint}")
+_nets = {_name: ag.student(_name) for _name in ("XNOR_THETAS", "XOR_THETAS")}
+if ag.GRADER:
+    _net = ag.reference("feedforward")["feedforward"]  # a mistake in feedforward is not charged twice
+    _corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    for _name, _target in [("XNOR_THETAS", [1, 0, 0, 1]), ("XOR_THETAS", [0, 1, 1, 0])]:
+        _thetas = _nets[_name]
+        try:
+            _shapes = [np.shape(t) for t in _thetas]
+        except TypeError:
+            _shapes = None
+        if _shapes != [(2, 3), (1, 3)]:
+            _r.fail(f"{_name}: expected two matrices of shapes [(2, 3), (1, 3)], received {_shapes or _thetas!r}")
+            continue
+        _out = _net([np.asarray(t, dtype=float) for t in _thetas], _corners)[:, 0]
+        if np.all(np.abs(_out - _target) <= ag.tolerances.TRUTH_TABLE_TOL):
+            _r.record(1.0)
+        elif ((_out > 0.5).astype(int) == _target).all():
+            _r.fail(f"{_name}: right truth table but outputs {np.round(_out, 4).tolist()} are not within 0.01: "
+                    "use larger weights")
+        else:
+            _hint = "; it computes the opposite gate (negate the output unit)" if (
+                (_out > 0.5).astype(int) == 1 - np.array(_target)).all() else ""
+            _r.fail(f"{_name}: outputs {np.round(_out, 4).tolist()} should be {_target}{_hint}")
 ag.score(_r, points=2)
 
 # %% [markdown]
@@ -360,18 +362,21 @@ ag.expect_close(xor_by_aggregation(_G), [-1, 1, 1, -1], "xor_by_aggregation(all 
 
 # %% hidden="xor_by_aggregation" points=1
 _pairs = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
-_r = ag.Result("ALPHA_OR and xor_by_aggregation")
-try:
-    _a = np.asarray(ALPHA_OR, dtype=float).ravel()
-    _or = np.sign(_a[0] + _pairs @ _a[1:])
-    _r.check_close(_or, [-1, 1, 1, 1], "ALPHA_OR votes on (g1, g2) = (-,-), (-,+), (+,-), (+,+)",
-                   variants={"used the AND vote": [-1, -1, -1, 1]})
-except Exception as _e:
-    _r.fail(f"ALPHA_OR must be 3 numbers: {type(_e).__name__}: {_e}")
 _big = np.repeat(_pairs, 3, axis=0)
-ag.check_call(_r, "xor_by_aggregation", [_big], trusted=ag.trusted("sign_aggregate ALPHA_AND ALPHA_OR"), expected=np.tile([-1.0, 1.0, 1.0, -1.0], (3, 1)).T.ravel(),
-              label="xor_by_aggregation(12 pairs)", variants={"computed XNOR (the outputs are negated)":
-                                                             -np.tile([-1.0, 1.0, 1.0, -1.0], (3, 1)).T.ravel()})
+_r = ag.Result("ALPHA_OR and xor_by_aggregation")
+_alpha = ag.student("ALPHA_OR")
+_out = ag.call("xor_by_aggregation", [_big], swap=ag.trusted("sign_aggregate ALPHA_AND ALPHA_OR"))
+if ag.GRADER:
+    try:
+        _a = np.asarray(_alpha, dtype=float).ravel()
+        _r.check_close(np.sign(_a[0] + _pairs @ _a[1:]), [-1, 1, 1, 1],
+                       "ALPHA_OR votes on (g1, g2) = (-,-), (-,+), (+,-), (+,+)",
+                       variants={"used the AND vote": [-1, -1, -1, 1]})
+    except Exception as _e:
+        _r.fail(f"ALPHA_OR must be 3 numbers: {type(_e).__name__}: {_e}")
+    _xor = np.where(_big[:, 0] == _big[:, 1], -1.0, 1.0)
+    ag.judge_call(_r, "xor_by_aggregation(12 pairs)", _out, [_big], {}, _xor,
+                  variants={"computed XNOR (the outputs are negated)": -_xor})
 ag.score(_r, points=1)
 
 # %% [markdown]
