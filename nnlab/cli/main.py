@@ -4,14 +4,14 @@ import os
 import sys
 from pathlib import Path
 
-from nnlab.cli import build, check, demo, grade, release
+from nnlab.cli import build, check, demo, dist, grade, release
 from nnlab.cli.course import CourseError
 
 
 def parser():
     p = argparse.ArgumentParser(prog="nnlab", description="NN Learning Lab course tools (nbgrader).")
     sub = p.add_subparsers(dest="command", required=True)
-    for module in (build, release, check, grade, demo):
+    for module in (build, release, check, grade, demo, dist):
         module.add_parser(sub)
     return p
 
