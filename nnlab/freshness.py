@@ -43,7 +43,8 @@ ATOL = 1e-12
 # A quoted run of base64 characters long enough to be a packed payload; the
 # named calls are the builder's own, any other such string counts as a
 # payload only if it actually unpacks.
-PAYLOAD_CALL = re.compile(r"""ag\.(?:unpack|load_trusted|load_reference)\(\s*(["'])([A-Za-z0-9+/=]+)\1""")
+PAYLOAD_CALL = re.compile(r"""ag\.(?:unpack|load_trusted|load_reference)\(\s*(["'])([A-Za-z0-9+/=]+)\1"""
+                          r"""|ag\.cases\(\s*["']\w+["']\s*,\s*(["'])([A-Za-z0-9+/=]+)\3""")
 QUOTED_BASE64 = re.compile(r"""(["'])([A-Za-z0-9+/]{16,}={0,2})\1""")
 # How many differences a report lists before it stops.
 MAX_REPORTED = 20
@@ -85,8 +86,9 @@ def _split(source):
     spans = {}
     for pattern in (PAYLOAD_CALL, QUOTED_BASE64):
         for m in pattern.finditer(source):
-            if m.start(2) not in spans and decode_payload(m.group(2)) is not None:
-                spans[m.start(2)] = m.end(2)
+            g = 2 if m.group(2) is not None else 4  # which alternative of PAYLOAD_CALL matched
+            if m.start(g) not in spans and decode_payload(m.group(g)) is not None:
+                spans[m.start(g)] = m.end(g)
     parts, pos = [], 0
     for start in sorted(spans):
         if start < pos:  # nested in one already taken (cannot happen for valid base64)
@@ -199,7 +201,7 @@ def source_differences(a, b, where="source"):
 # ------------------------------------------------------------ notebooks and key files
 
 def _as_dict(nb):
-    """A notebook (NotebookNode, dict or path) as plain JSON data, normalised by nbformat."""
+    """A notebook (NotebookNode, dict, or a path as str or Path) as plain JSON data, normalised by nbformat."""
     if isinstance(nb, (str, bytes)) or hasattr(nb, "read_text"):
         nb = nbformat.read(str(nb), as_version=4)
     return json.loads(nbformat.writes(nbformat.from_dict(nb)))
@@ -234,30 +236,42 @@ def notebooks_match(a, b):
     return not notebook_differences(a, b)
 
 
+def _json_differences(a, b, where, out):
+    """Walk two JSON trees: strings as payloads or as text with payloads inside, the rest exactly."""
+    if len(out) >= MAX_REPORTED:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            out.append(f"{where}: only in the first {sorted(set(a) - set(b))}, "
+                       f"only in the second {sorted(set(b) - set(a))}")
+        for k in sorted(set(a) & set(b)):
+            _json_differences(a[k], b[k], f"{where}[{k!r}]", out)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for k, (x, y) in enumerate(zip(a, b)):
+            _json_differences(x, y, f"{where}[{k}]", out)
+    elif isinstance(a, str) and isinstance(b, str):
+        if decode_payload(a) is not None and decode_payload(b) is not None:
+            out += payload_differences(a, b, where)
+        else:
+            out += source_differences(a, b, where)
+    elif type(a) is not type(b) or a != b:
+        out.append(f"{where}: values differ")
+
+
 def key_differences(a, b):
     """Where two key files differ ([] when fresh).
 
-    A key file is a JSON object whose string values are packed payloads; each
-    payload is compared like those in notebooks, anything else exactly.
-    ``a`` and ``b`` are the parsed objects, JSON text, or paths.
+    A key file is a JSON object whose string values (at any depth) are packed
+    payloads or cell text with payloads inside; payloads are compared like
+    those in notebooks, everything else exactly, key order ignored.  ``a`` and
+    ``b`` are the parsed objects, JSON text, or paths.
     """
     def load(k):
         if hasattr(k, "read_text"):
             return json.loads(k.read_text())
         return json.loads(k) if isinstance(k, (str, bytes)) else k
-    ka, kb = load(a), load(b)
-    if not (isinstance(ka, dict) and isinstance(kb, dict)):
-        return [] if ka == kb else ["key files are not both JSON objects"]
-    if list(ka) != list(kb):
-        return [f"keys differ: only in the first {sorted(set(ka) - set(kb))}, "
-                f"only in the second {sorted(set(kb) - set(ka))}, or in another order"]
     out = []
-    for name in ka:
-        x, y = ka[name], kb[name]
-        if isinstance(x, str) and isinstance(y, str):
-            out += payload_differences(x, y, repr(name))
-        elif x != y:
-            out.append(f"{name!r}: values differ")
+    _json_differences(load(a), load(b), "key", out)
     return out[:MAX_REPORTED]
 
 
