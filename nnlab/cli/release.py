@@ -7,6 +7,9 @@ baked test data; any hit fails the command and removes nothing silently.
 import datetime as dt
 from pathlib import Path
 
+import nbformat
+
+from nnlab import freshness
 from nnlab.cli import build
 from nnlab.cli.course import (CourseError, checked, load_config, nbgrader_api, public_lines, read_nb,
                                    secret_blocks, secret_lines, select, shows_block, source_notebook)
@@ -63,29 +66,65 @@ def forbidden_blocks_for(cfg, assignment):
     return set().union(*[secret_blocks(nb) for nb in _own_and_later(cfg, assignment)])
 
 
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def _same_content(old, new, suffix):
+    """Equal bytes, or notebooks equal as JSON (nbformat may serialize the same notebook differently)."""
+    if old == new:
+        return True
+    if suffix != ".ipynb":
+        return False
+    try:
+        return freshness.notebooks_match(nbformat.reads(old.decode(), as_version=4),
+                                         nbformat.reads(new.decode(), as_version=4))
+    except Exception:  # noqa: BLE001 - an unreadable file is simply different
+        return False
+
+
 def release_one(cfg, api, assignment):
+    """Generate release/<id>/ with nbgrader; return the released files whose content changed.
+
+    nbgrader rewrites every file; a file whose content did not change gets its
+    committed bytes back, so releasing a fresh lesson leaves the checkout clean.
+    """
+    folder = cfg.ROOT / "release" / assignment.id
+    before = _files(folder) if folder.is_dir() else {}
     checked(api.generate_assignment(assignment.id, force=True, create=True),
             f"nbgrader generate_assignment {assignment.id}")
-    leaks = find_leaks(cfg.ROOT / "release" / assignment.id, forbidden_for(cfg, assignment),
-                       forbidden_blocks_for(cfg, assignment))
+    leaks = find_leaks(folder, forbidden_for(cfg, assignment), forbidden_blocks_for(cfg, assignment))
     if leaks:
         shown = "\n".join(f"  {p}: {what}" for p, what in leaks[:20])
         raise CourseError(f"LEAK: release/{assignment.id} shows secret text ({len(leaks)} hits):\n{shown}")
+    changed = []
+    for rel, new in _files(folder).items():
+        old = before.get(rel)
+        if old is not None and old != new and _same_content(old, new, rel.suffix):
+            (folder / rel).write_bytes(old)
+        elif old != new:
+            changed.append(rel)
     due = dt.datetime.strptime(assignment.due, "%Y-%m-%d %H:%M:%S %Z")
     api.gradebook.update_or_create_assignment(assignment.id, duedate=due)
+    return changed
 
 
 def release(cfg, assignments, no_build=False):
-    """Rebuild stale sources (unless ``no_build``), generate release/, check it for leaks."""
+    """Rebuild stale sources (unless ``no_build``), generate release/, check it for leaks.
+
+    Only stale sources and changed released files are rewritten.
+    """
     for a in assignments:
-        if build.is_stale(cfg, a):
-            if no_build:
+        if no_build:
+            if build.is_stale(cfg, a):
                 raise CourseError(f"source/{a.id} is stale: run nnlab build {a.id}")
+        else:
             build.write_one(cfg, a)
     api = nbgrader_api(cfg, cfg.ROOT)
     for a in assignments:
-        release_one(cfg, api, a)
-        print(f"released release/{a.id}/ — leak check passed")
+        changed = release_one(cfg, api, a)
+        what = f"{len(changed)} file(s) changed" if changed else "unchanged"
+        print(f"released release/{a.id}/ ({what}) — leak check passed")
 
 
 def run(args):
