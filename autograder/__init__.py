@@ -15,7 +15,7 @@ no hidden tests and no expected values (``tests/test_leaks.py`` checks).
 """
 from autograder import tolerances
 from autograder.checks import (CheckFailed, Checker, LiveBackend, NotInKernel, Result, cases,
-                               central_differences, explain, judge_call, load_trusted, reference, trust_in_this_cell,
+                               central_differences, explain, judge_call, load_trusted, mutated, reference, trust_in_this_cell,
                                unpack)
 from autograder.compare import compare
 from autograder.watchdog import install as _install_watchdog
@@ -39,6 +39,6 @@ _install_watchdog()
 __all__ = [
     "CheckFailed", "GRADER", "NotInKernel", "Result", "call", "cases", "central_differences", "check_call",
     "check_cases", "check_gradient", "compare", "expect_close", "expect_gradient", "expect_no_warnings",
-    "expect_raises", "expect_shape", "explain", "judge_call", "load_trusted", "reference", "score", "student",
+    "expect_raises", "expect_shape", "explain", "judge_call", "load_trusted", "mutated", "reference", "score", "student",
     "tolerances", "trust_in_this_cell", "unpack",
 ]

@@ -219,6 +219,24 @@ def _score_points(src):
     return None
 
 
+def _is_grader_block(node):
+    test = getattr(node, "test", None)
+    return (isinstance(node, ast.If) and isinstance(test, ast.Attribute) and test.attr == "GRADER"
+            and isinstance(test.value, ast.Name) and test.value.id == "ag")
+
+
+def _without_grader_blocks(code, where):
+    """``code`` without its top-level ``if ag.GRADER:`` blocks (judging that only the grader runs)."""
+    lines = code.splitlines()
+    drop = set()
+    for node in ast.parse(code).body:
+        if _is_grader_block(node):
+            if node.orelse:
+                raise BuildError(f"{where}: `if ag.GRADER:` must not have an else branch")
+            drop.update(range(node.lineno - 1, node.end_lineno))
+    return "\n".join(line for k, line in enumerate(lines) if k not in drop)
+
+
 def _names(value):
     return str(value).split()
 
@@ -238,7 +256,7 @@ def build_assignment(authoring_path, module_name):
     every ``ag.reference("...")`` used by judging code.
     """
     module = importlib.import_module(module_name)
-    key = {"cases": {}, "reference": {}}
+    key = {"cases": {}, "reference": {}, "cells": {}}
     text = Path(authoring_path).read_text()
     nb_in = jupytext.reads(text, fmt="py:percent")
     reference_ns = {k: v for k, v in vars(module).items() if not k.startswith("__")}
@@ -319,9 +337,17 @@ def build_assignment(authoring_path, module_name):
                 key["reference"][names] = pack(trusted_source(module, names.split()))
                 return match.group(0)
             body = REFERENCE.sub(reference, TRUSTED.sub(trust, BAKED.sub(bake, src)))
-            code = "\n".join([HIDDEN_NOTE.format(name=name, points=points),
-                              "### BEGIN HIDDEN TESTS", body, "### END HIDDEN TESTS"])
-            cells.append(_code(code, unique(f"hidden_{name}"), grade=True, locked=True, points=points))
+            gid = unique(f"hidden_{name}")
+
+            def wrap(text):
+                return "\n".join([HIDDEN_NOTE.format(name=name, points=points),
+                                  "### BEGIN HIDDEN TESTS", text, "### END HIDDEN TESTS"])
+            # Judging code (``if ag.GRADER:`` blocks) runs only in the grader: the kernel's
+            # copy of the cell goes without it, the key holds the whole cell.
+            kernel_body = _without_grader_blocks(body, f"{authoring_path}: hidden cell {name}")
+            if kernel_body != body:
+                key["cells"][gid] = wrap(body)
+            cells.append(_code(wrap(kernel_body), gid, grade=True, locked=True, points=points))
         elif meta.get("locked"):
             cells.append(_code(src, unique(f"locked-{k:03d}"), locked=True))
         else:

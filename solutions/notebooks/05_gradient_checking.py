@@ -100,8 +100,6 @@ ag.expect_close(_theta, _before, "theta after calling numerical_gradient (it mus
 # Seeded cost functions with known gradients.  With the default eps the central difference
 # is within ~1e-8 of the exact gradient; with eps = 1e-2 passed explicitly it is compared
 # with the reference central difference, where a one-sided difference is far off.
-_ref = ag.trusted("numerical_gradient forward_difference_gradient")
-_central, _forward = _ref["numerical_gradient"], _ref["forward_difference_gradient"]
 _rng = np.random.default_rng(5051)
 _ng_w, _ng_B = _rng.normal(size=4), _rng.normal(size=(2, 3))
 _ng_A, _ng_c = _rng.normal(size=(6, 6)), _rng.uniform(1.0, 3.0, size=(3, 3))
@@ -136,46 +134,49 @@ _problems = [  # (J as text, J, exact gradient, theta, kwargs)
      _rng.normal(size=(3, 3)), {"eps": 1e-2}),
 ]
 _r = ag.Result("numerical_gradient")
-_mutated, _ran, _items = [], 0, []
-for _text, _J, _exact, _theta, _kw in _problems:
-    _shape = np.shape(_theta)
-    _label = f"numerical_gradient(J = {_text}, theta of shape {_shape}" + (
-        f", eps={_kw['eps']:g})" if _kw else ")")
-    _t = np.asarray(_theta, dtype=float)
-    _eps = _kw.get("eps", 1e-4)
-    _step = (_J(_t + _eps) - _J(_t - _eps)) / (2 * _eps)
-    _variants = {
-        "used the one-sided (forward) difference (J(theta + eps e_i) - J(theta)) / eps": _forward(_J, _t, **_kw),
-        "divided by eps instead of 2 eps": 2 * _central(_J, _t, **_kw),
-        "perturbed all coordinates at once (theta + eps) instead of one at a time": np.full(_shape, _step),
-        "wrote theta_plus = theta: in NumPy that is the same array, not a copy, so the +eps and -eps "
-        "steps cancel": np.zeros(_shape),
-    }
-    if _kw:
-        _variants["ignored the eps argument (always used 1e-4)"] = _central(_J, _t)
-    _out = ag.call(numerical_gradient, (_J, _theta), _kw)
-    if not _out.ok:
-        _hint = " (convert theta with np.array(theta, dtype=float) first)" if "integer" in _text else ""
-        _items.append((0.0, f"{_label} raised {_out.error}{_hint}"))
-        continue
-    _ran += 1
-    if _out.mutated:
-        _mutated.append(_label)
-    if _exact is not None:  # default eps: the exact gradient, to central-difference accuracy
-        _msg = ag.explain(_out.value, _exact(_t), rtol=1e-6, atol=1e-7, variants=_variants)
+_outs = [ag.call("numerical_gradient", (_J, _theta), _kw) for _text, _J, _exact, _theta, _kw in _problems]
+if ag.GRADER:
+    _ref = ag.reference("numerical_gradient forward_difference_gradient")
+    _central, _forward = _ref["numerical_gradient"], _ref["forward_difference_gradient"]
+    _mutated, _ran, _items = [], 0, []
+    for (_text, _J, _exact, _theta, _kw), _out in zip(_problems, _outs):
+        _shape = np.shape(_theta)
+        _label = f"numerical_gradient(J = {_text}, theta of shape {_shape}" + (
+            f", eps={_kw['eps']:g})" if _kw else ")")
+        _t = np.asarray(_theta, dtype=float)
+        _eps = _kw.get("eps", 1e-4)
+        _step = (_J(_t + _eps) - _J(_t - _eps)) / (2 * _eps)
+        _variants = {
+            "used the one-sided (forward) difference (J(theta + eps e_i) - J(theta)) / eps": _forward(_J, _t, **_kw),
+            "divided by eps instead of 2 eps": 2 * _central(_J, _t, **_kw),
+            "perturbed all coordinates at once (theta + eps) instead of one at a time": np.full(_shape, _step),
+            "wrote theta_plus = theta: in NumPy that is the same array, not a copy, so the +eps and -eps "
+            "steps cancel": np.zeros(_shape),
+        }
+        if _kw:
+            _variants["ignored the eps argument (always used 1e-4)"] = _central(_J, _t)
+        if not _out.ok:
+            _hint = " (convert theta with np.array(theta, dtype=float) first)" if "integer" in _text else ""
+            _items.append((0.0, f"{_label} raised {_out.error}{_hint}"))
+            continue
+        _ran += 1
+        if ag.mutated([_J, _theta], _kw, _out.after):
+            _mutated.append(_label)
+        if _exact is not None:  # default eps: the exact gradient, to central-difference accuracy
+            _msg = ag.explain(_out.value, _exact(_t), rtol=1e-6, atol=1e-7, variants=_variants)
+        else:
+            _msg = ag.explain(_out.value, _central(_J, _t, **_kw), variants=_variants)
+        _items.append((_msg is None, f"{_label} -> {_msg}" if _msg else ""))
+    # Leaving theta untouched counts as much as two cases; it is reported first.
+    if _mutated:
+        _r.fail(f"{_mutated[0]} modified theta in place (the caller's array changed): perturb a copy, "
+                "e.g. theta_plus = theta.copy()", weight=2)
+    elif _ran:
+        _r.record(1.0, weight=2)
     else:
-        _msg = ag.explain(_out.value, _central(_J, _t, **_kw), variants=_variants)
-    _items.append((_msg is None, f"{_label} -> {_msg}" if _msg else ""))
-# Leaving theta untouched counts as much as two cases; it is reported first.
-if _mutated:
-    _r.fail(f"{_mutated[0]} modified theta in place (the caller's array changed): perturb a copy, "
-            "e.g. theta_plus = theta.copy()", weight=2)
-elif _ran:
-    _r.record(1.0, weight=2)
-else:
-    _r.fail("theta left unchanged: not checked, numerical_gradient never ran", weight=2)
-for _credit, _msg in _items:
-    _r.record(_credit, _msg)
+        _r.fail("theta left unchanged: not checked, numerical_gradient never ran", weight=2)
+    for _credit, _msg in _items:
+        _r.record(_credit, _msg)
 ag.score(_r, points=3)
 
 # %% [markdown]
@@ -211,8 +212,6 @@ ag.expect_close(_theta, _before, "theta after calling forward_difference_gradien
                 rtol=0, atol=0)
 
 # %% hidden="forward_difference_gradient" points=2
-_ref = ag.trusted("numerical_gradient forward_difference_gradient")
-_central, _forward = _ref["numerical_gradient"], _ref["forward_difference_gradient"]
 _rng = np.random.default_rng(5052)
 _fd_w, _fd_A = _rng.normal(size=(2, 3)), _rng.normal(size=(4, 4))
 _fd_problems = [  # (J as text, J, theta, kwargs)
@@ -226,38 +225,41 @@ _fd_problems = [  # (J as text, J, theta, kwargs)
      {"eps": 1e-3}),
 ]
 _r = ag.Result("forward_difference_gradient")
-_mutated, _ran, _items = [], 0, []
-for _text, _J, _theta, _kw in _fd_problems:
-    _shape = np.shape(_theta)
-    _label = f"forward_difference_gradient(J = {_text}, theta of shape {_shape}" + (
-        f", eps={_kw['eps']:g})" if _kw else ")")
-    _t = np.asarray(_theta, dtype=float)
-    _eps = _kw.get("eps", 1e-4)
-    _variants = {
-        "used the central difference instead of the one-sided one": _central(_J, _t, **_kw),
-        "divided by 2 eps instead of eps": _forward(_J, _t, **_kw) / 2,
-        "perturbed all coordinates at once (theta + eps) instead of one at a time":
-            np.full(_shape, (_J(_t + _eps) - _J(_t)) / _eps),
-    }
-    if _kw:
-        _variants["ignored the eps argument (always used 1e-4)"] = _forward(_J, _t)
-    _out = ag.call(forward_difference_gradient, (_J, _theta), _kw)
-    if not _out.ok:
-        _items.append((0.0, f"{_label} raised {_out.error}"))
-        continue
-    _ran += 1
-    if _out.mutated:
-        _mutated.append(_label)
-    _msg = ag.explain(_out.value, _forward(_J, _t, **_kw), variants=_variants)
-    _items.append((_msg is None, f"{_label} -> {_msg}" if _msg else ""))
-if _mutated:
-    _r.fail(f"{_mutated[0]} modified theta in place (the caller's array changed): perturb a copy", weight=2)
-elif _ran:
-    _r.record(1.0, weight=2)
-else:
-    _r.fail("theta left unchanged: not checked, forward_difference_gradient never ran", weight=2)
-for _credit, _msg in _items:
-    _r.record(_credit, _msg)
+_outs = [ag.call("forward_difference_gradient", (_J, _theta), _kw) for _text, _J, _theta, _kw in _fd_problems]
+if ag.GRADER:
+    _ref = ag.reference("numerical_gradient forward_difference_gradient")
+    _central, _forward = _ref["numerical_gradient"], _ref["forward_difference_gradient"]
+    _mutated, _ran, _items = [], 0, []
+    for (_text, _J, _theta, _kw), _out in zip(_fd_problems, _outs):
+        _shape = np.shape(_theta)
+        _label = f"forward_difference_gradient(J = {_text}, theta of shape {_shape}" + (
+            f", eps={_kw['eps']:g})" if _kw else ")")
+        _t = np.asarray(_theta, dtype=float)
+        _eps = _kw.get("eps", 1e-4)
+        _variants = {
+            "used the central difference instead of the one-sided one": _central(_J, _t, **_kw),
+            "divided by 2 eps instead of eps": _forward(_J, _t, **_kw) / 2,
+            "perturbed all coordinates at once (theta + eps) instead of one at a time":
+                np.full(_shape, (_J(_t + _eps) - _J(_t)) / _eps),
+        }
+        if _kw:
+            _variants["ignored the eps argument (always used 1e-4)"] = _forward(_J, _t)
+        if not _out.ok:
+            _items.append((0.0, f"{_label} raised {_out.error}"))
+            continue
+        _ran += 1
+        if ag.mutated([_J, _theta], _kw, _out.after):
+            _mutated.append(_label)
+        _msg = ag.explain(_out.value, _forward(_J, _t, **_kw), variants=_variants)
+        _items.append((_msg is None, f"{_label} -> {_msg}" if _msg else ""))
+    if _mutated:
+        _r.fail(f"{_mutated[0]} modified theta in place (the caller's array changed): perturb a copy", weight=2)
+    elif _ran:
+        _r.record(1.0, weight=2)
+    else:
+        _r.fail("theta left unchanged: not checked, forward_difference_gradient never ran", weight=2)
+    for _credit, _msg in _items:
+        _r.record(_credit, _msg)
 ag.score(_r, points=2)
 
 # %% [markdown]
@@ -539,46 +541,48 @@ mistake("built X row-major (np.sin(1..15).reshape(5, 3) / 10) instead of with de
         lambda lam: _debug_check(lam, X=np.sin(np.arange(1, 16)).reshape(5, 3) / 10))
 
 # %% hidden="check_nn_gradients" points=5
-# Graded with trusted backprop, unroll, roll, debug_initialize_weights, numerical_gradient
+# Run with trusted backprop, unroll, roll, debug_initialize_weights, numerical_gradient
 # and relative_difference, so only check_nn_gradients itself is judged here.
 _trusted = ag.trusted("backprop unroll roll debug_initialize_weights numerical_gradient forward_difference_gradient relative_difference")
 _r = ag.Result("check_nn_gradients")
-for _case in ag.baked("check_nn_gradients"):
-    _lam = _case["args"][0]
-    _label = f"check_nn_gradients({_lam:g})"
-    _out = ag.call(check_nn_gradients, _case["args"], swap=_trusted)
-    if not _out.ok:
-        _r.fail(f"{_label} raised {_out.error}", weight=4)
-        continue
-    try:
-        _numgrad, _grad, _diff = _out.value
-        _numgrad = np.asarray(_numgrad, dtype=float)
-        _grad = np.asarray(_grad, dtype=float)
-        _diff = float(_diff)
-    except (TypeError, ValueError) as _e:
-        _r.fail(f"{_label} must return (numgrad, grad, diff) with two vectors and a number: {_e}", weight=4)
-        continue
-    for _k, _name, _value in [(0, "numgrad", _numgrad), (1, "grad", _grad)]:
-        _msg = ag.explain(_value, _case["expected"][_k], f"{_label} {_name}",
-                          variants={w: v[_k] for w, v in _case["variants"].items()})
-        _r.record(_msg is None, _msg or "")
-    if _diff < 1e-9:
-        _r.record(1.0)
-    else:
-        _r.fail(f"{_label}: diff = {_diff:.3g}, expected below 1e-9 (numgrad and grad disagree)")
-    try:
-        _should = float(_trusted["relative_difference"](_numgrad, _grad))
-    except Exception as _e:  # noqa: BLE001 - wrong shapes were reported above
-        _r.fail(f"{_label}: diff not checked, relative_difference(numgrad, grad) failed: {_e}")
-        continue
-    if np.isclose(_diff, _should, rtol=1e-6, atol=0.0):
-        _r.record(1.0)
-    else:
-        _plain = np.linalg.norm(_numgrad - _grad) if _numgrad.shape == _grad.shape else None
-        _why = (": it is the unnormalized distance ||numgrad - grad||, not divided by ||numgrad + grad||"
-                if _plain is not None and np.isclose(_diff, _plain, rtol=1e-6, atol=0.0) else "")
-        _r.fail(f"{_label}: diff = {_diff:.6g} is not the relative difference of the numgrad and grad you "
-                f"return, ||numgrad - grad|| / ||numgrad + grad|| = {_should:.6g}{_why}")
+_cases = ag.baked("check_nn_gradients")
+_outs = [ag.call("check_nn_gradients", _case["args"], swap=_trusted) for _case in _cases]
+if ag.GRADER:
+    _relative = ag.reference("relative_difference")["relative_difference"]
+    for _case, _out in zip(_cases, _outs):
+        _label = f"check_nn_gradients({_case['args'][0]:g})"
+        if not _out.ok:
+            _r.fail(f"{_label} raised {_out.error}", weight=4)
+            continue
+        try:
+            _numgrad, _grad, _diff = _out.value
+            _numgrad = np.asarray(_numgrad, dtype=float)
+            _grad = np.asarray(_grad, dtype=float)
+            _diff = float(_diff)
+        except (TypeError, ValueError) as _e:
+            _r.fail(f"{_label} must return (numgrad, grad, diff) with two vectors and a number: {_e}", weight=4)
+            continue
+        for _k, _name, _value in [(0, "numgrad", _numgrad), (1, "grad", _grad)]:
+            _msg = ag.explain(_value, _case["expected"][_k], f"{_label} {_name}",
+                              variants={w: v[_k] for w, v in _case["variants"].items()})
+            _r.record(_msg is None, _msg or "")
+        if _diff < 1e-9:
+            _r.record(1.0)
+        else:
+            _r.fail(f"{_label}: diff = {_diff:.3g}, expected below 1e-9 (numgrad and grad disagree)")
+        try:
+            _should = float(_relative(_numgrad, _grad))
+        except Exception as _e:  # noqa: BLE001 - wrong shapes were reported above
+            _r.fail(f"{_label}: diff not checked, relative_difference(numgrad, grad) failed: {_e}")
+            continue
+        if np.isclose(_diff, _should, rtol=1e-6, atol=0.0):
+            _r.record(1.0)
+        else:
+            _plain = np.linalg.norm(_numgrad - _grad) if _numgrad.shape == _grad.shape else None
+            _why = (": it is the unnormalized distance ||numgrad - grad||, not divided by ||numgrad + grad||"
+                    if _plain is not None and np.isclose(_diff, _plain, rtol=1e-6, atol=0.0) else "")
+            _r.fail(f"{_label}: diff = {_diff:.6g} is not the relative difference of the numgrad and grad you "
+                    f"return, ||numgrad - grad|| / ||numgrad + grad|| = {_should:.6g}{_why}")
 ag.score(_r, points=5)
 
 # %% [markdown]
