@@ -371,3 +371,17 @@ def test_dist_writes_nothing_when_its_output_would_leak(cfg, tmp_path, monkeypat
         distmod.dist(cfg, out, progress=lambda *_: None)
     assert not out.exists() or not any(out.iterdir())
     assert not list(tmp_path.glob(".nnlab-dist-*")), "staging folder left behind"
+
+
+def test_dist_refuses_a_library_that_needs_more_than_numpy(built, tmp_path):
+    assert distmod.import_problems(built) == []
+    copy = tmp_path / "students"
+    shutil.copytree(built, copy, ignore=shutil.ignore_patterns(".git"))
+    with open(copy / "autograder" / "__init__.py", "a") as f:
+        f.write("\nfrom nnlab.cli import course as _course\n")
+    assert "nnlab" in " ".join(distmod.import_problems(copy))
+    shutil.copy(built / "autograder" / "__init__.py", copy / "autograder" / "__init__.py")
+    with open(copy / "autograder" / "__init__.py", "a") as f:  # an unblocked third-party import
+        f.write("\nimport yaml as _yaml\n")
+    pytest.importorskip("yaml")
+    assert any("yaml" in p for p in distmod.import_problems(copy))

@@ -25,6 +25,7 @@ import re
 import shutil
 import string
 import subprocess
+import sys
 import tempfile
 import tomllib
 import zlib
@@ -179,6 +180,41 @@ def scan(cfg, folder, lessons):
     return out
 
 
+# What the library may import in a student's kernel: NumPy and the standard library.
+# The rest must not be needed; a guarded optional import (IPython) must survive its absence.
+BLOCKED_IN_KERNEL = ("nbgrader", "nnlab", "solutions", "course_config", "scipy", "sklearn", "matplotlib",
+                     "IPython", "nbformat", "nbconvert", "jupyter_client", "traitlets")
+_CLOSURE_PROBE = """
+import sys
+from importlib.abc import MetaPathFinder
+blocked, where = {blocked!r}, {where!r}
+
+class Block(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in blocked:
+            raise ImportError("not available in a student's kernel: " + name)
+
+sys.meta_path.insert(0, Block())
+sys.path.insert(0, where)
+before = set(sys.modules)
+import autograder
+assert autograder.__file__.startswith(where), autograder.__file__
+new = {{m.split(".")[0] for m in set(sys.modules) - before}} - set(sys.stdlib_module_names)
+print(" ".join(sorted(m for m in new if m not in ("numpy", "autograder", "cython_runtime")
+                      and not m.startswith("_cython"))))
+"""
+
+
+def import_problems(folder):
+    """Why the library in ``folder`` would not import in a kernel with only NumPy, or ``[]``."""
+    probe = _CLOSURE_PROBE.format(blocked=BLOCKED_IN_KERNEL, where=str(Path(folder).resolve()))
+    r = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, cwd=folder)
+    if r.returncode != 0:
+        return [f"`import {LIBRARY}` fails with only NumPy: {r.stderr.strip().splitlines()[-1]}"]
+    extra = r.stdout.split()
+    return [f"`import {LIBRARY}` also imports {', '.join(extra)} (students install NumPy only)"] if extra else []
+
+
 # ---------------------------------------------------------------- writing
 
 def check_target(root, out):
@@ -286,6 +322,10 @@ def dist(cfg, out, url=None, git=False, progress=print):
             shown = "\n".join(f"  {p.relative_to(staging)}: {what}" for p, what in leaks[:20])
             raise CourseError(f"LEAK: the student distribution would show secret text ({len(leaks)} hits); "
                               f"nothing written to {out}:\n{shown}")
+        broken = import_problems(staging)
+        if broken:
+            raise CourseError(f"the student library is not self-contained; nothing written to {out}:\n  "
+                              + "\n  ".join(broken))
         out.mkdir(exist_ok=True)
         if previous is not None:
             _remove_previous(out, previous)
@@ -304,7 +344,7 @@ def dist(cfg, out, url=None, git=False, progress=print):
     _, dirty = _checkout_state(cfg.ROOT)
     if dirty:
         progress(f"note: copied uncommitted changes of the checkout: {', '.join(dirty)}")
-    progress(f"{len(written)} files, {len(lessons)} lessons; leak scan passed. Students install with "
+    progress(f"{len(written)} files, {len(lessons)} lessons; leak scan and NumPy-only import passed. Students install with "
              f'`pip install ".[notebooks]"` in the folder' + (f" (a clone of {url})" if url else ""))
     if git:
         _commit(out, lessons, progress)
