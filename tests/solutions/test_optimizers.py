@@ -455,3 +455,124 @@ def test_hyperparameters_are_checked():
         adam(np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(2), 1, beta2=1.5)
     with pytest.raises(ValueError, match="lr"):
         sgd(np.zeros(2), np.zeros(2), -0.1)
+
+
+# ---------------------------------------------------------------------------
+# Mutant catalogue: correct cells and alternatives agree with the reference, every mutant differs
+# ---------------------------------------------------------------------------
+
+import ast  # noqa: E402
+import re  # noqa: E402
+
+from autograder.problems import QuadraticGradient  # noqa: E402
+from solutions import optimizers  # noqa: E402
+from tests.mutants import backprop_03, optimizers_07  # noqa: E402
+
+TASKS = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "decayed_learning_rate", "minibatches",
+         "early_stopping_epoch"]
+
+
+def define(code, task):
+    """Run a solution cell with ``np`` and the reference optimizers as the notebook's globals."""
+    namespace = {"np": np, **{n: getattr(optimizers, n) for n in TASKS}}
+    exec(compile(code, f"<cell {task}>", "exec"), namespace)
+    return namespace[task]
+
+
+def inputs(task):
+    """A few seeded inputs per task, as ``(args, kwargs)`` pairs (fresh arrays every call)."""
+    rng = np.random.default_rng(77)
+    shapes = [(3,), (2, 3), (4,)]
+    if task == "sgd":
+        return [((rng.normal(size=s), rng.normal(size=s), 0.1), {}) for s in shapes]
+    if task == "momentum":
+        return [((rng.normal(size=s), rng.normal(size=s), rng.normal(size=s)), {"lr": 0.1, "rho": 0.8})
+                for s in shapes]
+    if task == "nesterov":
+        out = []
+        for n in (2, 3):
+            M = rng.normal(size=(n, n))
+            out.append(((rng.normal(size=n), QuadraticGradient(M @ M.T + np.eye(n), rng.normal(size=n)),
+                         rng.normal(size=n)), {"lr": 0.1, "rho": 0.7}))
+        return out
+    if task in ("adagrad", "rmsprop"):
+        return [((rng.normal(size=s), scale * rng.normal(size=s), scale ** 2 * rng.uniform(0.5, 2, size=s)), {})
+                for s, scale in zip(shapes, (1.0, 1e-3, 1.0))]
+    if task == "adam":
+        return [((rng.normal(size=s), scale * rng.normal(size=s), scale * rng.normal(size=s),
+                  scale ** 2 * rng.uniform(0.5, 2, size=s), t), {"lr": 0.01})
+                for s, scale, t in zip(shapes, (1.0, 1e-3, 1.0), (1, 3, 50))]
+    if task == "decayed_learning_rate":
+        return [((0.1, t), {}) for t in (1, 3, 8)]
+    if task == "minibatches":
+        return [((m, b), {"rng": np.random.default_rng(seed)}) for m, b, seed in [(10, 4, 0), (12, 3, 1), (20, 5, 2)]]
+    if task == "early_stopping_epoch":
+        curves = [([5.0, 4.0, 3.0, 3.5, 3.6, 3.7, 2.0], 3), ([1.0, 2.0, 0.5], 1), ([2.0, 1.0, 1.0, 1.0, 0.9], 2),
+                  ([0.9, 0.7, 0.8, 0.6, 0.65, 0.66, 0.64, 0.67, 0.3, 0.2], 3), ([3.0, 2.0, 1.0], 1),
+                  ([5.0, 4.0, 3.0, 3.5, 3.6, 3.7, 2.0], 4)]
+        return [((losses, p), {}) for losses, p in curves]
+    raise KeyError(task)
+
+
+def valid_minibatches(batches, m, batch_size):
+    flat = np.concatenate(batches)
+    sizes = [len(b) for b in batches]
+    return np.array_equal(np.sort(flat), np.arange(m)) and sizes == [s.stop - s.start for s in gen_batches(m, batch_size)]
+
+
+def test_catalogue_covers_every_graded_function_three_times():
+    counts = {task: 0 for task in TASKS}
+    for mutant in optimizers_07.MUTANTS:
+        counts[mutant.task] += 1
+    assert min(counts.values()) >= 3, counts
+    assert sorted(optimizers_07.CORRECT_CELLS) == sorted(TASKS)
+    assert sorted(a.task for a in optimizers_07.ALTERNATIVES) == sorted(TASKS)
+    for m in optimizers_07.MUTANTS:
+        assert m.words, m.mistake
+        re.compile(m.words)
+
+
+@pytest.mark.parametrize("mutant", optimizers_07.MUTANTS + optimizers_07.ALTERNATIVES,
+                         ids=lambda m: f"{m.task}: {m.mistake}")
+def test_cell_is_one_plain_def_without_imports(mutant):
+    tree = ast.parse(mutant.code)
+    assert len(tree.body) == 1 and isinstance(tree.body[0], ast.FunctionDef)
+    assert tree.body[0].name == mutant.task
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+@pytest.mark.parametrize("cell", [optimizers_07.Mutant(t, "correct cell", c) for t, c in optimizers_07.CORRECT_CELLS.items()]
+                         + optimizers_07.ALTERNATIVES, ids=lambda m: f"{m.task}: {m.mistake}")
+def test_correct_cells_and_alternatives_match_the_reference(cell):
+    func, reference = define(cell.code, cell.task), getattr(optimizers, cell.task)
+    for (args, kwargs), (args2, kwargs2) in zip(inputs(cell.task), inputs(cell.task)):
+        kind, expected = backprop_03.outcome(reference, args, kwargs)
+        received_kind, received = backprop_03.outcome(func, args2, kwargs2)
+        assert kind == received_kind == "value"
+        if cell.task == "minibatches":  # any uniform shuffle from rng is correct
+            assert valid_minibatches(received, *args2)
+            seed = kwargs["rng"].bit_generator.seed_seq.entropy
+            again = func(*args2, rng=np.random.default_rng(seed))
+            assert all(np.array_equal(a, b) for a, b in zip(again, func(*args2, rng=np.random.default_rng(seed))))
+        else:
+            assert backprop_03.same(expected, received), (cell.task, args, kwargs)
+        for before, after in zip(args, args2):  # inputs are not modified
+            if isinstance(before, np.ndarray):
+                np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("mutant", optimizers_07.MUTANTS, ids=lambda m: f"{m.task}: {m.mistake}")
+def test_mutant_differs_from_reference(mutant):
+    func, reference = define(mutant.code, mutant.task), getattr(optimizers, mutant.task)
+    for (args, kwargs), (args2, kwargs2) in zip(inputs(mutant.task), inputs(mutant.task)):
+        snapshot = [np.copy(a) if isinstance(a, np.ndarray) else a for a in args2]
+        kind, expected = backprop_03.outcome(reference, args, kwargs)
+        with np.errstate(all="ignore"):
+            received_kind, received = backprop_03.outcome(func, args2, kwargs2)
+        if received_kind != "value":
+            continue
+        if kind == "raises" or not backprop_03.same(expected, received):
+            return
+        if any(isinstance(a, np.ndarray) and not np.array_equal(a, s) for a, s in zip(args2, snapshot)):
+            return  # right value, but an argument was modified in place
+    pytest.fail(f"mutant gives the reference's results (or only crashes): {mutant.mistake}")
