@@ -157,13 +157,6 @@ def rand_initialize_weights(L_in, L_out, *, rng, epsilon_init=0.12):
     return rng.uniform(-eps, eps, size=(L_out, L_in + 1))
 
 
-def _normal_with_zero_bias(L_in, L_out, std, rng):
-    """``(L_out, L_in + 1)``: column 0 zeros, the rest ``N(0, std^2)``."""
-    W = np.zeros((L_out, L_in + 1))
-    W[:, 1:] = rng.normal(0.0, std, size=(L_out, L_in))
-    return W
-
-
 def xavier_initialize(L_in, L_out, *, rng):
     """Xavier (Glorot and Bengio, 2010) initialization of one layer.
 
@@ -186,7 +179,9 @@ def xavier_initialize(L_in, L_out, *, rng):
     L_in = _as_count("L_in", L_in, 1)
     L_out = _as_count("L_out", L_out, 1)
     _check_rng(rng)
-    return _normal_with_zero_bias(L_in, L_out, np.sqrt(2.0 / (L_in + L_out)), rng)
+    W = np.zeros((L_out, L_in + 1))  # biases start at 0: randomness in the weights already breaks symmetry
+    W[:, 1:] = rng.normal(0.0, np.sqrt(2.0 / (L_in + L_out)), size=(L_out, L_in))
+    return W
 
 
 def he_initialize(L_in, L_out, *, rng):
@@ -210,7 +205,9 @@ def he_initialize(L_in, L_out, *, rng):
     L_in = _as_count("L_in", L_in, 1)
     L_out = _as_count("L_out", L_out, 1)
     _check_rng(rng)
-    return _normal_with_zero_bias(L_in, L_out, np.sqrt(2.0 / L_in), rng)
+    W = np.zeros((L_out, L_in + 1))
+    W[:, 1:] = rng.normal(0.0, np.sqrt(2.0 / L_in), size=(L_out, L_in))
+    return W
 
 
 def initialize_network(layer_sizes, *, rng, scheme):
