@@ -17,8 +17,6 @@ Conventions (see SYLLABUS.md): ``X`` is ``(m, n)``, ``theta`` is ``(n + 1,)``
 with ``theta[0]`` the unregularized bias; ``costs`` always holds the cost
 before the first step and after every step, ``len(costs) == iters + 1``.
 """
-import numbers
-
 import numpy as np
 
 from solutions._validate import as_float_array, check_shape
@@ -39,19 +37,21 @@ def _check_callable(name, fn):
 
 
 def _check_count(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}, received {value!r}")
     return int(value)
 
 
 def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number, received {value!r}")
     return float(value)
 
 
 def _check_lam(lam):
-    if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not np.isfinite(lam) or lam < 0:
+    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(lam) or lam < 0:
         raise ValueError(f"lam must be a number >= 0, received {lam!r}")
     return float(lam)
 
@@ -261,7 +261,8 @@ def bfgs_update(H_inv, s, y):
     """The BFGS update of an inverse-Hessian approximation (a rank-2 change).
 
     With ``rho = 1 / (y^T s)``:
-    ``H_new = (I - rho s y^T) H_inv (I - rho y s^T) + rho s s^T``.
+    ``H_new = (I - rho s y^T) H_inv (I - rho y s^T) + rho s s^T``, computed
+    multiplied out in ``O(n^2)`` operations.  ``H_new - H_inv`` has rank 2 and
     ``H_new`` is symmetric, satisfies the secant condition ``H_new y = s``
     and is positive definite when ``H_inv`` is and ``y^T s > 0``.
 
@@ -289,8 +290,10 @@ def bfgs_update(H_inv, s, y):
     if not sy > 0:
         raise ValueError(f"y @ s must be positive (curvature condition), received {sy!r}")
     rho = 1.0 / sy
-    V = np.eye(n) - rho * np.outer(s, y)
-    return V @ H @ V.T + rho * np.outer(s, s)
+    # Multiplied out (H symmetric): H - rho (s (Hy)^T + (Hy) s^T) + (rho^2 y^T H y + rho) s s^T.
+    # Outer products and one matrix-vector product: O(n^2), where the product form costs O(n^3).
+    Hy = H @ y
+    return H - rho * (np.outer(s, Hy) + np.outer(Hy, s)) + (rho * rho * (y @ Hy) + rho) * np.outer(s, s)
 
 
 def bfgs(cost_grad, theta0, iters):
