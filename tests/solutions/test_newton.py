@@ -394,3 +394,118 @@ def test_bfgs_first_step_is_a_backtracked_gradient_step():
     theta, costs = bfgs(cost_grad, theta0, 1)
     np.testing.assert_allclose(theta, theta0 - alpha * g0, rtol=1e-14)
     assert costs[1] == pytest.approx(cost_grad(theta)[0], rel=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# Mutant catalogue: correct cells and alternatives agree with the reference, every mutant differs
+# ---------------------------------------------------------------------------
+
+import ast  # noqa: E402
+import re  # noqa: E402
+
+import solutions.newton as newton_module  # noqa: E402
+from solutions.cost_functions import logistic_cost  # noqa: E402
+from solutions.logic_gates import add_bias  # noqa: E402
+from tests.mutants import backprop_03, newton_08  # noqa: E402
+
+
+def notebook_namespace():
+    """What a solution cell of the notebook sees: np, the given code and the reference functions."""
+    ns = {"np": np, "sigmoid": sigmoid, "add_bias": add_bias, "logistic_cost": logistic_cost}
+    for name in ("ARMIJO_C1", "MAX_HALVINGS", "CURVATURE_TOL", "newton_root", "newton_minimize_1d",
+                 "logistic_gradient_hessian", "newton_logistic_regression", "gradient_descent",
+                 "numerical_hessian", "bfgs_update", "bfgs"):
+        ns[name] = getattr(newton_module, name)
+    return ns
+
+
+def same(expected, received):
+    """Like the grader: a tuple item by item, a list of numbers is an array, values within 1e-7."""
+    if isinstance(expected, tuple):
+        return isinstance(received, (tuple, list)) and len(received) == len(expected) and all(
+            same(e, r) for e, r in zip(expected, received))
+    try:
+        r = np.asarray(received, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    e = np.asarray(expected, dtype=float)
+    return r.shape == e.shape and bool(np.allclose(r, e, rtol=1e-7, atol=1e-9, equal_nan=True))
+
+
+def define(code, task):
+    ns = notebook_namespace()
+    exec(compile(code, f"<cell {task}>", "exec"), ns)  # noqa: S102 - our own catalogue
+    return ns[task]
+
+
+def catalogue_inputs(task):
+    """A few inputs per task as ``(args, kwargs)`` pairs (fresh objects every call)."""
+    rng = np.random.default_rng(808)
+    X, y = logistic_problem(30, 3, seed=14)
+    if task == "newton_root":
+        return [((Polynomial(c), Polynomial(c).derivative(), x0), kw) for c, x0, kw in [
+            ([-2.0, 0.0, 1.0], 1.0, {}), ([-6.0, 11.0, -6.0, 1.0], 3.6, {}),
+            ([-2.0, 0.0, 1.0], 50.0, {"max_iter": 4}), ([1.0, -2.0, 1.0], 2.0, {"max_iter": 8})]]
+    if task == "newton_minimize_1d":
+        return [((Polynomial(d), Polynomial(d).derivative(), x0), {}) for d, x0 in [
+            ([-3.0, 4.0], 10.0), ([-3.0, 2.0, 0.0, 4.0], -2.0), ([-1.0, 0.0, 1.0], 0.5)]]
+    if task == "logistic_gradient_hessian":
+        return [((rng.normal(size=4), X, y, lam), {}) for lam in (0.0, 1.5)] + [
+            ((rng.normal(size=3), rng.normal(size=(9, 2)), (rng.random(9) < 0.5) * 1.0, 2.0), {})]
+    if task == "newton_logistic_regression":
+        return [((X, y, 1.0, 5), {}), ((X[:, :2], y, 0.5, 3), {})]
+    if task == "gradient_descent":
+        return [((QuadraticCostGrad([[3.0, 1.0], [1.0, 2.0]], [1.0, -1.0]), np.array([2.0, 2.0]), 0.1, 10), {}),
+                ((LogisticCostGrad(X, y, 0.5), np.zeros(4), 0.5, 6), {})]
+    if task == "numerical_hessian":
+        return [((LogisticGradient(X, y, 1.0), rng.normal(size=4)), {}),
+                ((LogisticGradient(X, y, 2.0), rng.normal(size=4)), {"eps": 0.05})]
+    if task == "bfgs_update":
+        return [((np.linalg.inv(spd(n, n)), *step_pair(n, 10 + n)), {}) for n in (2, 4, 6)]
+    if task == "bfgs":
+        return [((RosenbrockCostGrad(), np.array([-1.2, 1.0]), 6), {}),
+                ((LogisticCostGrad(X, y, 1.0), np.zeros(4), 5), {}),
+                ((QuadraticCostGrad([[2.0]], [0.0]), np.array([1.0]), 3), {})]
+    raise KeyError(task)
+
+
+def test_catalogue_covers_every_graded_function():
+    counts = {task: 0 for task in newton_08.CORRECT_CELLS}
+    for mutant in newton_08.MUTANTS:
+        counts[mutant.task] += 1
+    assert min(counts.values()) >= 3, counts
+    assert {a.task for a in newton_08.ALTERNATIVES} == set(newton_08.CORRECT_CELLS)
+    for m in newton_08.MUTANTS:
+        assert m.words, m.mistake
+        re.compile(m.words)
+
+
+@pytest.mark.parametrize("mutant", newton_08.MUTANTS + newton_08.ALTERNATIVES, ids=lambda m: f"{m.task}: {m.mistake}")
+def test_catalogue_cell_is_one_plain_def(mutant):
+    tree = ast.parse(mutant.code)
+    assert len(tree.body) == 1 and isinstance(tree.body[0], ast.FunctionDef)
+    assert tree.body[0].name == mutant.task
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+@pytest.mark.parametrize("task, code", list(newton_08.CORRECT_CELLS.items())
+                         + [(a.task, a.code) for a in newton_08.ALTERNATIVES])
+def test_correct_cell_matches_reference(task, code):
+    cell, reference = define(code, task), getattr(newton_module, task)
+    for (args, kwargs), (args2, kwargs2) in zip(catalogue_inputs(task), catalogue_inputs(task)):
+        expected = backprop_03.outcome(reference, args, kwargs)
+        received = backprop_03.outcome(cell, args2, kwargs2)
+        assert expected[0] == received[0] == "value"
+        assert same(expected[1], received[1]), (task, args, kwargs)
+
+
+@pytest.mark.parametrize("mutant", newton_08.MUTANTS, ids=lambda m: f"{m.task}: {m.mistake}")
+def test_mutant_differs_from_reference(mutant):
+    cell, reference = define(mutant.code, mutant.task), getattr(newton_module, mutant.task)
+    for (args, kwargs), (args2, kwargs2) in zip(catalogue_inputs(mutant.task), catalogue_inputs(mutant.task)):
+        kind, expected = backprop_03.outcome(reference, args, kwargs)
+        with np.errstate(all="ignore"):
+            received_kind, received = backprop_03.outcome(cell, args2, kwargs2)
+        if received_kind == "value" and not same(expected, received):
+            return
+    pytest.fail(f"mutant gives the reference's results (or only crashes): {mutant.mistake}")
