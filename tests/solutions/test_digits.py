@@ -1,0 +1,260 @@
+"""Tests of the lesson 09 reference (solutions/digits.py).
+
+Expected values come from scikit-learn (the bundled data set, ``accuracy_score``,
+``confusion_matrix``, ``LogisticRegression`` and ``MLPClassifier`` as independent
+baselines on the same split), closed forms (the initial cost ``K log 2`` and its
+Taylor bound), central finite differences written here, and a forward pass
+written here.
+"""
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
+from sklearn.metrics import confusion_matrix as sk_confusion_matrix
+from sklearn.neural_network import MLPClassifier
+
+from solutions import digits
+from solutions.cost_functions import nn_cost
+from solutions.digits import (LAYER_SIZES, SPLIT_FRACTIONS, SPLIT_SEED, TRAINED_THETAS, accuracy,
+                              confusion_matrix, digit_labels, initial_cost, load_digits_split, scale_images,
+                              train_digits)
+from solutions.initialization import initialize_network
+from solutions.unrolling import nn_cost_function, predict, unroll
+
+PARTS = ("train", "val", "test")
+#: The capstone's bar for the reference (the students' full marks start at 0.95).
+REFERENCE_MIN_ACCURACY = 0.97
+#: Analytic vs central-difference gradient (eps = 1e-5): truncation ~eps^2, round-off ~1e-16/eps.
+GRADCHECK_RTOL = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data():
+    d = load_digits()
+    return d.data, d.target
+
+
+def sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # an identity, so independent of the reference's formula
+
+
+def forward(thetas, X):
+    """Output layer of a sigmoid network, written here without the reference helpers."""
+    a = X
+    for theta in thetas:
+        a = sigmoid(np.hstack([np.ones((a.shape[0], 1)), a]) @ theta.T)
+    return a
+
+
+# ---------------------------------------------------------------------------
+# The split and the scaling
+# ---------------------------------------------------------------------------
+
+
+def test_split_is_fixed_disjoint_and_complete(data):
+    X, y = data
+    split = load_digits_split()
+    idx = [split[f"idx_{p}"] for p in PARTS]
+    assert sum(len(i) for i in idx) == len(y) == 1797
+    assert np.array_equal(np.sort(np.concatenate(idx)), np.arange(len(y)))  # disjoint and complete
+    for p, i in zip(PARTS, idx):
+        np.testing.assert_array_equal(split[f"X_{p}"], X[i])
+        np.testing.assert_array_equal(split[f"y_{p}"], y[i])
+    again = load_digits_split(SPLIT_SEED)
+    for p in PARTS:
+        np.testing.assert_array_equal(again[f"idx_{p}"], split[f"idx_{p}"])
+    assert not np.array_equal(load_digits_split(SPLIT_SEED + 1)["idx_test"], split["idx_test"])
+    assert isinstance(SPLIT_SEED, int)
+
+
+def test_split_is_stratified_60_20_20(data):
+    _, y = data
+    split = load_digits_split()
+    for k in range(10):
+        n_k = np.sum(y == k)
+        for p, share in zip(PARTS, SPLIT_FRACTIONS):
+            # per class, each share is rounded once: within 1 example of the exact fraction
+            assert abs(np.sum(split[f"y_{p}"] == k) - share * n_k) <= 1, (k, p)
+
+
+def test_module_data_are_the_scaled_split():
+    split = load_digits_split()
+    for p in PARTS:
+        np.testing.assert_array_equal(getattr(digits, f"X_{p}"), split[f"X_{p}"] / 16.0)
+        np.testing.assert_array_equal(getattr(digits, f"y_{p}"), split[f"y_{p}"])
+
+
+def test_raw_pixels_are_ink_counts_0_to_16(data):
+    X, _ = data
+    assert X.min() == 0 and X.max() == 16 and np.array_equal(X, np.round(X))
+
+
+def test_scale_images_maps_to_unit_interval(data):
+    X, _ = data
+    scaled = scale_images(X)
+    assert scaled.dtype == np.float64 and scaled.shape == X.shape
+    assert scaled.min() == 0.0 and scaled.max() == 1.0
+    np.testing.assert_array_equal(scaled * 16.0, X)  # division by a power of 2 is exact
+    np.testing.assert_array_equal(scale_images([[0, 8, 16]]), [[0.0, 0.5, 1.0]])
+    with pytest.raises(ValueError, match=r"X.*2-D"):
+        scale_images(np.zeros(64))
+
+
+def test_images_are_distinct_so_pixels_identify_labels(data):
+    X, y = data
+    assert len({row.astype(np.uint8).tobytes() for row in X}) == len(X)
+    np.testing.assert_array_equal(digit_labels(X), y)
+    with pytest.raises(ValueError, match=r"pixels\[1\]"):
+        digit_labels(np.vstack([X[0], np.full(64, 16.0)]))
+
+
+# ---------------------------------------------------------------------------
+# Sanity checks of the recipe
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("K", [1, 2, 10])
+def test_initial_cost_is_K_log_2_at_zero_weights(K):
+    rng = np.random.default_rng(K)
+    X, y = rng.uniform(size=(30, 5)), rng.integers(0, K, size=30)
+    zeros = [np.zeros((4, 6)), np.zeros((K, 5))]
+    assert initial_cost(K) == pytest.approx(K * np.log(2), rel=1e-15)
+    assert initial_cost(K) == pytest.approx(nn_cost(zeros, X, y, 0.0), rel=1e-12)
+
+
+def test_initial_cost_rejects_non_counts():
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="K"):
+            initial_cost(bad)
+
+
+def test_small_weights_start_near_K_log_2():
+    # Per output unit the cost is log(1 + e^{-z}) (y = 1) or log(1 + e^{z}) (y = 0), whose Taylor
+    # expansion at 0 is log 2 -/+ z/2 + z^2/8 + O(z^4): so |J - K log 2| <= K (|z|max/2 + |z|max^2/8).
+    thetas = [1e-3 * t for t in initialize_network(LAYER_SIZES, rng=np.random.default_rng(1), scheme="uniform")]
+    X, y = digits.X_train, digits.y_train
+    hidden = sigmoid(np.hstack([np.ones((len(X), 1)), X]) @ thetas[0].T)
+    z_out = np.hstack([np.ones((len(X), 1)), hidden]) @ thetas[1].T
+    zmax = np.abs(z_out).max()
+    bound = 10 * (zmax / 2 + zmax**2 / 8)
+    J = nn_cost(thetas, X, y, 0.0)
+    assert abs(J - 10 * np.log(2)) <= bound
+    assert abs(J - initial_cost(10)) < 0.01  # and the bound is small: 1e-3 * eps-init weights
+
+
+def test_uniform_init_cost_is_close_to_K_log_2():
+    # The lecture's eps-init keeps z small enough that the starting cost is within 10 % of K log 2.
+    thetas = initialize_network(LAYER_SIZES, rng=np.random.default_rng(2), scheme="uniform")
+    assert abs(nn_cost(thetas, digits.X_train, digits.y_train, 0.0) / initial_cost(10) - 1) < 0.1
+
+
+def test_overfits_a_tiny_subset():
+    # Three images per digit, no regularization: a 64-25-10 network must learn them all.
+    pick = np.concatenate([np.flatnonzero(digits.y_train == k)[:3] for k in range(10)])
+    X, y = digits.X_train[pick], digits.y_train[pick]
+    thetas = train_digits(LAYER_SIZES, X, y, 0.0, rng=np.random.default_rng(3), maxiter=300)
+    assert accuracy_score(y, np.argmax(forward(thetas, X), axis=1)) == 1.0
+    assert nn_cost(thetas, X, y, 0.0) < 0.05
+
+
+def test_gradient_check_on_a_slice():
+    # The recipe's gradient check: the unrolled backprop gradient of the real architecture on ten
+    # images against central differences of the cost, every one of the 1885 weights.
+    rng = np.random.default_rng(4)
+    params = unroll(initialize_network(LAYER_SIZES, rng=rng, scheme="uniform"))
+    X, y = digits.X_train[:10], digits.y_train[:10]
+    _, grad = nn_cost_function(params, LAYER_SIZES, X, y, 0.7)
+    eps, numeric = 1e-5, np.zeros_like(params)
+    for i in range(params.size):
+        step = np.zeros_like(params)
+        step[i] = eps
+        numeric[i] = (nn_cost_function(params + step, LAYER_SIZES, X, y, 0.7)[0]
+                      - nn_cost_function(params - step, LAYER_SIZES, X, y, 0.7)[0]) / (2 * eps)
+    assert np.linalg.norm(grad - numeric) / np.linalg.norm(grad + numeric) < GRADCHECK_RTOL
+
+
+def test_train_digits_is_reproducible_and_uses_rng():
+    X, y = digits.X_train[:100], digits.y_train[:100]
+    a = train_digits([64, 5, 10], X, y, 1.0, rng=np.random.default_rng(5), maxiter=5)
+    b = train_digits([64, 5, 10], X, y, 1.0, rng=np.random.default_rng(5), maxiter=5)
+    c = train_digits([64, 5, 10], X, y, 1.0, rng=np.random.default_rng(6), maxiter=5)
+    assert all(np.array_equal(p, q) for p, q in zip(a, b))
+    assert not all(np.allclose(p, q) for p, q in zip(a, c))
+
+
+# ---------------------------------------------------------------------------
+# The reference network
+# ---------------------------------------------------------------------------
+
+
+def test_trained_thetas_shapes_and_accuracy():
+    assert [t.shape for t in TRAINED_THETAS] == [(25, 65), (10, 26)]
+    for p in PARTS:
+        X, y = getattr(digits, f"X_{p}"), getattr(digits, f"y_{p}")
+        labels = predict(TRAINED_THETAS, X)
+        np.testing.assert_array_equal(labels, np.argmax(forward(TRAINED_THETAS, X), axis=1))
+        assert labels.dtype.kind == "i"
+    acc = accuracy_score(digits.y_test, predict(TRAINED_THETAS, digits.X_test))
+    assert acc >= REFERENCE_MIN_ACCURACY
+    assert accuracy_score(digits.y_val, predict(TRAINED_THETAS, digits.X_val)) >= REFERENCE_MIN_ACCURACY
+
+
+def test_trained_thetas_are_reproduced_by_the_recipe():
+    again = train_digits(digits.LAYER_SIZES, digits.X_train, digits.y_train, digits.LAM,
+                         rng=np.random.default_rng(0), maxiter=digits.MAXITER)
+    for a, b in zip(again, TRAINED_THETAS):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_hidden_units_are_not_symmetric():
+    W = TRAINED_THETAS[0]
+    assert np.min(np.linalg.norm(W[:, None, :] - W[None, :, :], axis=2) + np.eye(len(W)) * 1e9) > 1e-3
+
+
+def test_independent_baselines_on_the_same_split():
+    # scikit-learn on the same split: multinomial logistic regression and a 25-unit sigmoid MLP.
+    X_tr, y_tr, X_te, y_te = digits.X_train, digits.y_train, digits.X_test, digits.y_test
+    logreg = LogisticRegression(max_iter=2000).fit(X_tr, y_tr)
+    mlp = MLPClassifier(hidden_layer_sizes=(25,), activation="logistic", solver="lbfgs", alpha=1e-3,
+                        max_iter=500, random_state=0).fit(X_tr, y_tr)
+    acc_logreg, acc_mlp = logreg.score(X_te, y_te), mlp.score(X_te, y_te)
+    ours = accuracy_score(y_te, predict(TRAINED_THETAS, X_te))
+    assert acc_logreg > 0.93 and acc_mlp > 0.95  # the split is not a pathological one
+    # 360 test images: one standard error of an accuracy near 0.97 is ~0.009; allow 2.
+    assert ours >= max(acc_logreg, acc_mlp) - 0.02
+
+
+# ---------------------------------------------------------------------------
+# accuracy and confusion_matrix
+# ---------------------------------------------------------------------------
+
+
+def test_accuracy_matches_sklearn():
+    rng = np.random.default_rng(7)
+    a, b = rng.integers(0, 10, 50), rng.integers(0, 10, 50)
+    assert accuracy(a, b) == pytest.approx(accuracy_score(a, b))
+    with pytest.raises(ValueError, match="y_pred"):
+        accuracy(a, b[:-1])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_confusion_matrix_matches_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    y_true, y_pred = rng.integers(0, 10, 80), rng.integers(0, 10, 80)
+    C = confusion_matrix(y_true, y_pred)
+    np.testing.assert_array_equal(C, sk_confusion_matrix(y_true, y_pred, labels=range(10)))
+    assert C.dtype.kind == "i" and C.sum() == 80
+    assert np.trace(C) / 80 == pytest.approx(accuracy(y_true, y_pred))
+
+
+def test_confusion_matrix_rows_are_the_truth():
+    C = confusion_matrix([0, 0, 1, 2], [0, 1, 1, 1], K=3)
+    np.testing.assert_array_equal(C, [[1, 1, 0], [0, 1, 0], [0, 1, 0]])
+
+
+def test_confusion_matrix_rejects_bad_labels():
+    with pytest.raises(ValueError, match="y must hold labels in 0..2"):
+        confusion_matrix([0, 3], [0, 1], K=3)
+    with pytest.raises(ValueError, match=r"y_pred.*expected \(2,\)"):
+        confusion_matrix([0, 1], [0, 1, 1], K=3)
