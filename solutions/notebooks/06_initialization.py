@@ -457,7 +457,7 @@ if ag.GRADER:
         if abs(s / sigma - 1) > tol:
             named = [words for words, value in candidates if abs(s / value - 1) <= tol]
             return _r.fail(f"{label}: the standard deviation of the weights is {s:.4g}, expected {sigma:.4g} "
-                           f"(within ±{tol:.1%})" + (f" — this is what you get if you {named[0]}" if named else ""))
+                           f"(within ±{tol:.1%})" + (" — this is what you get if you " + " or if you ".join(named) if named else ""))
         kurt = np.mean(w ** 4) / s ** 4 - 3.0
         if abs(kurt) > 6 * np.sqrt(24 / n):
             return _r.fail(f"{label}: the weights do not look normally distributed (excess kurtosis {kurt:.2f}, "
@@ -535,7 +535,7 @@ if ag.GRADER:
         if abs(s / sigma - 1) > tol:
             named = [words for words, value in candidates if abs(s / value - 1) <= tol]
             return _r.fail(f"{label}: the standard deviation of the weights is {s:.4g}, expected {sigma:.4g} "
-                           f"(within ±{tol:.1%})" + (f" — this is what you get if you {named[0]}" if named else ""))
+                           f"(within ±{tol:.1%})" + (" — this is what you get if you " + " or if you ".join(named) if named else ""))
         kurt = np.mean(w ** 4) / s ** 4 - 3.0
         if abs(kurt) > 6 * np.sqrt(24 / n):
             return _r.fail(f"{label}: the weights do not look normally distributed (excess kurtosis {kurt:.2f}, "

@@ -378,3 +378,138 @@ def test_layer_activation_stats_errors():
         layer_activation_stats([np.zeros((2, 3)), np.zeros((1, 3))], np.zeros((4, 2)), "softplus")
     with pytest.raises(ValueError, match=r"thetas\[0\].*expected \(\?, 3\).*received \(2, 4\)"):
         layer_activation_stats([np.zeros((2, 4)), np.zeros((1, 3))], np.zeros((4, 2)), "tanh")
+
+
+# ---------------------------------------------------------------------------
+# Mutant catalogue: correct cells reproduce the reference, every mutant differs,
+# alternatives follow the laws the lesson asks for
+# ---------------------------------------------------------------------------
+
+from solutions import initialization as reference_module  # noqa: E402
+from tests.mutants import backprop_03, initialization_06  # noqa: E402
+
+
+def cell_namespace():
+    """The notebook's globals: lessons 01-04 public names plus lesson 06's given and graded functions."""
+    namespace = backprop_03.cell_namespace()
+    namespace.update({k: v for k, v in vars(reference_module).items() if not k.startswith("_")})
+    return namespace
+
+
+def define(code, task):
+    namespace = cell_namespace()
+    exec(compile(code, f"<cell {task}>", "exec"), namespace)
+    return namespace[task]
+
+
+def _inputs(task):
+    """Seeded inputs per task as ``(args, kwargs)`` pairs (fresh generators on every call)."""
+    rng = np.random.default_rng(606)
+    if task == "zero_initialize":
+        return [(([400, 25, 10],), {}), (([2, 3, 1],), {}), (([3, 5, 4, 2],), {})]
+    if task == "hidden_units_symmetric":
+        rows = np.array([[0.5, 1.0, -2.0]] * 3)
+        other_bias = rows.copy()
+        other_bias[1, 0] = 0.4
+        tiny = [np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0 + 1e-9]]), np.ones((1, 3))]
+        nets = [[rows, np.array([[0.1, 0.7, 0.7, 0.7], [-2.0, 5.0, 5.0, 5.0]])],
+                [rows, np.array([[0.1, 0.7, 0.7, 0.8]])],
+                [other_bias, np.array([[0.1, 0.7, 0.7, 0.7]])],
+                [rows, np.array([[0.0, 1.0, 1.0, 1.0], [0.0, 2.0, 2.0, 2.0]]), np.array([[0.0, 1.0, 1.0]])],
+                tiny, [rng.normal(size=(3, 3)), rng.normal(size=(2, 4))]]
+        return [((net,), {}) for net in nets]
+    if task == "init_epsilon":
+        return [((400, 25), {}), ((3, 3), {}), ((2, 7), {})]
+    if task == "rand_initialize_weights":
+        return [((400, 25), {"rng": np.random.default_rng(0)}),
+                ((30, 20), {"rng": np.random.default_rng(1), "epsilon_init": 2.0})]
+    if task in ("xavier_initialize", "he_initialize"):
+        return [((400, 25), {"rng": np.random.default_rng(2)}), ((25, 400), {"rng": np.random.default_rng(3)})]
+    if task == "initialize_network":
+        return [(([20, 30, 5],), {"rng": np.random.default_rng(4), "scheme": "uniform"}),
+                (([200, 100, 50],), {"rng": np.random.default_rng(5), "scheme": "xavier"}),
+                (([200, 100, 50],), {"rng": np.random.default_rng(6), "scheme": "he"}),
+                (([3, 2],), {"rng": np.random.default_rng(7), "scheme": "normal"})]
+    if task == "layer_activation_stats":
+        out = []
+        for sizes, act in [([3, 5, 4, 2], "tanh"), ([4, 6, 5, 3], "relu"), ([2, 4, 4, 2], "sigmoid")]:
+            thetas = [rng.normal(size=(b, a + 1)) for a, b in zip(sizes[:-1], sizes[1:])]
+            out.append(((thetas, rng.normal(size=(7, sizes[0])), act), {}))
+        out.append((([np.ones((2, 3)), np.ones((1, 3))], np.ones((4, 2)), "softplus"), {}))
+        return out
+    raise KeyError(task)
+
+
+def test_catalogue_covers_every_graded_function_three_times():
+    counts = {task: 0 for task in initialization_06.CORRECT_CELLS}
+    for mutant in initialization_06.MUTANTS:
+        counts[mutant.task] += 1
+        assert mutant.words, mutant.mistake
+        re.compile(mutant.words)
+    assert min(counts.values()) >= 3, counts
+    assert sorted({m.task for m in initialization_06.ALTERNATIVES}) == sorted(initialization_06.CORRECT_CELLS)
+
+
+@pytest.mark.parametrize("mutant", initialization_06.MUTANTS + initialization_06.ALTERNATIVES,
+                         ids=lambda m: f"{m.task}: {m.mistake}")
+def test_cell_is_one_plain_def(mutant):
+    tree = ast.parse(mutant.code)
+    assert len(tree.body) == 1 and isinstance(tree.body[0], ast.FunctionDef)
+    assert tree.body[0].name == mutant.task
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+@pytest.mark.parametrize("task", sorted(initialization_06.CORRECT_CELLS))
+def test_correct_cell_matches_reference(task):
+    cell = define(initialization_06.CORRECT_CELLS[task], task)
+    reference = getattr(reference_module, task)
+    for (args, kwargs), (args2, kwargs2) in zip(_inputs(task), _inputs(task)):
+        expected = backprop_03.outcome(reference, args, kwargs)
+        received = backprop_03.outcome(cell, args2, kwargs2)
+        assert expected[0] == received[0], (task, args, kwargs)
+        assert expected[0] == "raises" or backprop_03.same(expected[1], received[1]), (task, args, kwargs)
+
+
+@pytest.mark.parametrize("mutant", initialization_06.MUTANTS, ids=lambda m: f"{m.task}: {m.mistake}")
+def test_mutant_differs_from_reference(mutant):
+    cell = define(mutant.code, mutant.task)
+    reference = getattr(reference_module, mutant.task)
+    for (args, kwargs), (args2, kwargs2) in zip(_inputs(mutant.task), _inputs(mutant.task)):
+        kind, expected = backprop_03.outcome(reference, args, kwargs)
+        received_kind, received = backprop_03.outcome(cell, args2, kwargs2)
+        if received_kind == "value" and (kind == "raises" or not backprop_03.same(expected, received)):
+            return
+    pytest.fail(f"mutant gives the reference's results (or only crashes): {mutant.mistake}")
+
+
+@pytest.mark.parametrize("alternative", initialization_06.ALTERNATIVES, ids=lambda m: f"{m.task}: {m.mistake}")
+def test_alternative_is_correct(alternative):
+    task = alternative.task
+    cell = define(alternative.code, task)
+    if task in ("zero_initialize", "hidden_units_symmetric", "init_epsilon", "layer_activation_stats"):
+        for (args, kwargs), (args2, kwargs2) in zip(_inputs(task), _inputs(task)):
+            kind, expected = backprop_03.outcome(getattr(reference_module, task), args, kwargs)
+            received_kind, received = backprop_03.outcome(cell, args2, kwargs2)
+            assert kind == received_kind
+            if kind == "value" and task == "layer_activation_stats":  # an array of (mean, std) rows is fine
+                received = [tuple(row) for row in received]
+            assert kind == "raises" or backprop_03.same(expected, received), (task, args)
+        return
+    if task == "rand_initialize_weights":
+        W = cell(400, 25, rng=np.random.default_rng(9))
+        assert W.shape == (25, 401) and np.abs(W).max() <= 0.12
+        assert ks_ok(W, scipy.stats.uniform(loc=-0.12, scale=0.24).cdf)
+    elif task in ("xavier_initialize", "he_initialize"):
+        for L_in, L_out in [(400, 25), (25, 400)]:
+            W = cell(L_in, L_out, rng=np.random.default_rng(9))
+            sigma = np.sqrt(2 / (L_in + L_out)) if task == "xavier_initialize" else np.sqrt(2 / L_in)
+            assert W.shape == (L_out, L_in + 1) and not W[:, 0].any()
+            assert variance_ok(W[:, 1:], sigma) and ks_ok(W[:, 1:], scipy.stats.norm(0, sigma).cdf)
+    else:  # initialize_network: same draws as the reference, which calls the same layer functions in order
+        for (args, kwargs), (args2, kwargs2) in zip(_inputs(task), _inputs(task)):
+            kind, expected = backprop_03.outcome(reference_module.initialize_network, args, kwargs)
+            received_kind, received = backprop_03.outcome(cell, args2, kwargs2)
+            assert kind == received_kind and (kind == "raises" or backprop_03.same(expected, received))
+    draws = [cell(7, 5, rng=np.random.default_rng(s)) if task != "initialize_network"
+             else cell([7, 5], rng=np.random.default_rng(s), scheme="he")[0] for s in (1, 1, 2)]
+    assert np.array_equal(draws[0], draws[1]) and not np.array_equal(draws[0], draws[2])
