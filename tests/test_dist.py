@@ -262,7 +262,8 @@ def test_the_import_blocker_blocks(tmp_path):
 
 
 def test_git_repository_has_one_commit_of_everything(built):
-    git = lambda *a: subprocess.run(["git", "-C", str(built), *a], capture_output=True, text=True, check=True).stdout  # noqa: E731
+    def git(*a):
+        return subprocess.run(["git", "-C", str(built), *a], capture_output=True, text=True, check=True).stdout
     assert len(git("log", "--oneline").splitlines()) == 1
     assert git("status", "--porcelain").strip() == ""
     tracked = set(git("ls-files").split())
@@ -294,8 +295,9 @@ def test_update_replaces_a_previous_dist_and_keeps_its_url(cfg, built, tmp_path)
     (copy / "release" / "00_retired" / "00_retired.ipynb").write_text("{}")
     manifest["files"].append("release/00_retired/00_retired.ipynb")
     (copy / ".nnlab-dist.json").write_text(json.dumps(manifest))
-    git = lambda *a: subprocess.run(["git", "-C", str(copy), "-c", "user.name=t", "-c", "user.email=t@t", *a],  # noqa: E731
-                                    capture_output=True, text=True, check=True).stdout
+    def git(*a):
+        return subprocess.run(["git", "-C", str(copy), "-c", "user.name=t", "-c", "user.email=t@t", *a],
+                              capture_output=True, text=True, check=True).stdout
     git("add", "-A")
     git("commit", "-qm", "a lesson since withdrawn")
     distmod.dist(cfg, copy, git=True, progress=lambda *_: None)
@@ -352,7 +354,8 @@ def test_planted_leaks_are_found_in_the_folder_and_the_wheel(cfg, built, tmp_pat
         assert any(w.startswith("payload") for w in found["autograder/lesson.json"])
     # nnlab dist's own guard sees them too
     flagged = {p.relative_to(copy).as_posix() for p, _ in distmod.scan(cfg, copy, RELEASED)}
-    assert {"autograder/compare.py", "autograder/tolerances.py", "README.md", f"release/{aid}/{aid}.ipynb", "solutions/__init__.py",
+    assert {"autograder/compare.py", "autograder/tolerances.py", "README.md", f"release/{aid}/{aid}.ipynb",
+            "solutions/__init__.py",
             f"source/{aid}/{aid}.ipynb", f"keys/{aid}.json"} <= flagged
 
     planted_wheel = build_wheel(copy, tmp_path / "wheel")

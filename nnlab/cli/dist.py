@@ -98,7 +98,8 @@ def install_block(url=None):
 
 def readme(cfg, lessons, url=None):
     table = "\n".join(f"| {a.title} | `release/{a.id}/{a.id}.ipynb` |" for a in lessons)
-    update = ("`git pull` fetches them (if git reports a conflict on a notebook you edited, move your copy aside first)."
+    update = ("`git pull` fetches them (if git reports a conflict on a notebook you edited, "
+              "move your copy aside first)."
               if url else "copy the new lesson folders from the updated copy your instructor hands out.")
     return _render("README.md.tmpl", title=cfg.COURSE_TITLE, package=PACKAGE, lessons_table=table,
                    install_block=install_block(url), first_id=lessons[0].id, update=update)
@@ -345,7 +346,8 @@ def dist(cfg, out, url=None, git=False, progress=print):
     _, dirty = _checkout_state(cfg.ROOT)
     if dirty:
         progress(f"note: copied uncommitted changes of the checkout: {', '.join(dirty)}")
-    progress(f"{len(written)} files, {len(lessons)} lessons; leak scan and NumPy-only import passed. Students install with "
+    progress(f"{len(written)} files, {len(lessons)} lessons; leak scan and NumPy-only import passed. "
+             "Students install with "
              f'`pip install ".[notebooks]"` in the folder' + (f" (a clone of {url})" if url else ""))
     if git:
         _commit(out, lessons, progress)
