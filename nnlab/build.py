@@ -39,6 +39,7 @@ import nbformat
 import numpy as np
 
 from autograder.packing import pack
+from nnlab import markers
 
 BAKED = re.compile(r"""ag\.baked\(\s*["'](\w+)["']\s*\)""")
 TRUSTED = re.compile(r"""ag\.trusted\(\s*["']([\w ]+)["']\s*\)""")
@@ -110,7 +111,7 @@ def definition_source(lesson_module, name, solution):
     if not solution:
         return "\n".join(chunk)
     if isinstance(node, ast.Assign):
-        return "\n".join(["### BEGIN SOLUTION", *chunk, "### END SOLUTION"])
+        return "\n".join([markers.BEGIN_SOLUTION, *chunk, markers.END_SOLUTION])
     body = node.body
     has_doc = isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
         and isinstance(body[0].value.value, str)
@@ -119,8 +120,8 @@ def definition_source(lesson_module, name, solution):
         raise BuildError(f"{name} has no body after its docstring")
     indent = " " * first.col_offset
     split = first.lineno - 1 - start
-    return "\n".join([*chunk[:split], f"{indent}### BEGIN SOLUTION", *chunk[split:],
-                      f"{indent}### END SOLUTION"])
+    return "\n".join([*chunk[:split], f"{indent}{markers.BEGIN_SOLUTION}", *chunk[split:],
+                      f"{indent}{markers.END_SOLUTION}"])
 
 
 def _dependencies(lesson_module, name, seen):
@@ -219,6 +220,46 @@ def _score_points(src):
     return None
 
 
+GRADING_CALLS = {"student", "call", "check_cases", "check_call"}
+
+
+def _graded_names(cell):
+    """The task of a test cell and every student name its checks reach."""
+    names = {cell.metadata.get("test") or cell.metadata.get("hidden")}
+    for node in ast.walk(ast.parse(cell.source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in GRADING_CALLS and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == "ag":
+            for arg in node.args[:2]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    names.add(arg.value)
+                elif isinstance(arg, ast.Name):
+                    names.add(arg.id)
+    return names
+
+
+def _check_trust_order(cells, trusted_by_test, module, where):
+    """Reference code enters the kernel only for functions already graded.
+
+    ``ag.trusted`` puts reference definitions into the student's kernel.  Any
+    student code running after that could call them, so a trusted function
+    must not be graded in that cell or any later one.
+    """
+    tests = [c for c in cells if "test" in c.metadata or "hidden" in c.metadata]
+    for i, cell in enumerate(tests):
+        task = cell.metadata.get("test") or cell.metadata.get("hidden")
+        trusted = set(trusted_by_test.get(task, [])) if "test" in cell.metadata else \
+            {n for m in TRUSTED.findall(cell.source) for n in m.split()}
+        trusted = {n for n in trusted if callable(getattr(module, n, None)) or inspect.isfunction(
+            getattr(_home(module, n), n, None))}
+        for later in tests[i:]:
+            clash = trusted & _graded_names(later)
+            if clash:
+                kind = "test" if "test" in later.metadata else "hidden"
+                raise BuildError(f"{where}: cell {task!r} trusts {sorted(clash)}, which {kind}={later.metadata[kind]!r} "
+                                 "grades at or after it: the reference would be in the kernel before it is graded")
+
+
 def _is_grader_block(node):
     test = getattr(node, "test", None)
     return (isinstance(node, ast.If) and isinstance(test, ast.Attribute) and test.attr == "GRADER"
@@ -307,9 +348,9 @@ def build_assignment(authoring_path, module_name):
         elif "test" in meta:
             names = [n for n in trusted_by_test.get(meta["test"], []) if n != meta["test"]]
             if names:
-                src = "\n".join(["### BEGIN HIDDEN TESTS",
+                src = "\n".join([markers.BEGIN_HIDDEN,
                                   f'ag.trust_in_this_cell(ag.load_trusted("{pack(trusted_source(module, names))}", '
-                                  f'{names!r}))', "### END HIDDEN TESTS", src])
+                                  f'{names!r}))', markers.END_HIDDEN, src])
             cells.append(_code(src, unique(f"test_{meta['test']}"), grade=True, locked=True,
                                points=meta.get("points", 1)))
         elif "hidden" in meta:
@@ -341,7 +382,7 @@ def build_assignment(authoring_path, module_name):
 
             def wrap(text):
                 return "\n".join([HIDDEN_NOTE.format(name=name, points=points),
-                                  "### BEGIN HIDDEN TESTS", text, "### END HIDDEN TESTS"])
+                                  markers.BEGIN_HIDDEN, text, markers.END_HIDDEN])
             # Judging code (``if ag.GRADER:`` blocks) runs only in the grader: the kernel's
             # copy of the cell goes without it, the key holds the whole cell.
             kernel_body = _without_grader_blocks(body, f"{authoring_path}: hidden cell {name}")
@@ -354,6 +395,7 @@ def build_assignment(authoring_path, module_name):
             plain = nbformat.v4.new_code_cell(src)
             plain.id = unique(f"code-{k:03d}")
             cells.append(plain)
+    _check_trust_order(nb_in.cells, trusted_by_test, module, authoring_path)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     return nb, key

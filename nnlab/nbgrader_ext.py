@@ -1,4 +1,5 @@
 """nbgrader preprocessors the course plugs in through ``course_config``."""
+import json
 from pathlib import Path
 
 import nbformat
@@ -7,6 +8,8 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Unicode
+
+from nnlab import markers
 
 
 def _error(ename, evalue):
@@ -61,7 +64,7 @@ class ScrubHiddenTracebacks(Preprocessor):
     enabled = True  # nbconvert preprocessors are off unless enabled
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source:
+        if cell.cell_type == "code" and markers.BEGIN_HIDDEN in cell.source:
             for out in cell.get("outputs", []):
                 if out.output_type == "error":
                     out.traceback = [f"{out.ename}: {out.evalue}"]
@@ -108,3 +111,23 @@ class ScoreOutsideKernel(Preprocessor):
                             new_output("execute_result", data={"text/plain": repr(float(points))},
                                        execution_count=cell.get("execution_count"))]
         return nb, resources
+
+
+class RedactGraderText(Preprocessor):
+    """Withhold, in feedback, any output that shows grader text.
+
+    Code in the kernel can read the hidden cells it runs (their inputs and the
+    upstream helpers they trust) and print them from a later cell of its own;
+    such an output would reach the student's feedback even though
+    ClearHiddenTests removed the hidden cells' sources.
+    """
+
+    enabled = True
+    NOTE = "[output withheld from feedback: it showed grader text]"
+
+    def preprocess_cell(self, cell, resources, index):
+        for out in cell.get("outputs", []):
+            if any(m in json.dumps(out) for m in markers.FEEDBACK_FORBIDDEN):
+                out.clear()
+                out.update(new_output("stream", name="stdout", text=self.NOTE + "\n"))
+        return cell, resources

@@ -28,6 +28,7 @@ from autograder import checks, record
 from autograder.compare import compare
 from autograder.packing import unpack
 from autograder.runner import Outcome
+from nnlab import markers
 
 MAX_RECORD_CHARS = record.MAX_VALUE_CHARS + 1000
 MAX_NOTEBOOK_RECORD_CHARS = 64_000_000
@@ -266,7 +267,7 @@ def score_notebook(source_nb, executed_nb, key):
 
 def _score_cell(cell, done, namespace, backend, budget):
     gid, max_points = _grade_id(cell), float(_nbgrader(cell).get("points", 0))
-    hidden = "BEGIN HIDDEN TESTS" in cell.source and "ag.score(" in cell.source
+    hidden = markers.BEGIN_HIDDEN in cell.source and "ag.score(" in cell.source
     if done is None:
         return CellScore(gid, 0.0, max_points, ["this test cell is missing from your notebook"], "no results")
     try:

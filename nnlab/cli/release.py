@@ -9,13 +9,13 @@ from pathlib import Path
 
 import nbformat
 
+from nnlab.markers import RELEASE_FORBIDDEN
 from nnlab import freshness
 from nnlab.cli import build
 from nnlab.cli.course import (CourseError, checked, load_config, nbgrader_api, public_lines, read_nb,
                                    secret_blocks, secret_lines, select, shows_block, source_notebook)
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "ag.unpack(",
-           "ag.load_trusted(")
+MARKERS = RELEASE_FORBIDDEN
 
 
 def find_leaks(release_dir, forbidden_lines, forbidden_blocks=()):

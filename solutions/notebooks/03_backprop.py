@@ -168,7 +168,7 @@ mistake("swapped w and x in the gradients (a weight's gradient uses its input, a
         lambda w, x: _neuron(w, x, swap=True))
 
 # %% hidden="sigmoid_neuron" points=1
-ag.score(ag.check_cases(sigmoid_neuron, ag.baked("sigmoid_neuron"), trusted=ag.trusted("sigmoid sigmoid_gradient")),
+ag.score(ag.check_cases(sigmoid_neuron, ag.baked("sigmoid_neuron"), trusted=ag.trusted("sigmoid")),
          points=1)
 
 # %% [markdown]
