@@ -45,6 +45,8 @@ BY_ID = {a.id: a for a in ASSIGNMENTS}
 # Execution limits.  A whole lesson notebook runs in well under 20 s; the cell
 # limit only stops runaway student code (nbgrader's default is 30 s).
 CELL_TIMEOUT_S = 60
+# A kernel (one submitted notebook) is killed from outside after this long, whatever it does.
+SUBMISSION_DEADLINE_S = 600
 # Gradebook: a SQLite file in the course root (git-ignored).
 GRADEBOOK_URL = f"sqlite:///{ROOT / 'gradebook.db'}"
 
@@ -56,30 +58,43 @@ def get(assignment_id):
         raise ValueError(f"unknown assignment {assignment_id!r}; expected one of {sorted(BY_ID)}") from None
 
 
-def configure(c, root=ROOT, db_url=None):
-    """Apply the course settings to an nbgrader/traitlets config object ``c``."""
-    from nnlab.nbgrader_ext import SafeExecute, ScoreOutsideKernel, ScrubHiddenTracebacks
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
-                                        GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
+def _substitute(defaults, replacements):
+    """nbgrader's default pipeline with each step in ``replacements`` replaced by its list."""
+    return [q for p in defaults for q in replacements.get(p, [p])]
+
+
+def configure(c, root=ROOT, db_url=None, unsafe=False):
+    """Apply the course settings to an nbgrader/traitlets config object ``c``.
+
+    Every kernel nbgrader starts runs in the sandbox (``nnlab.sandbox``); without
+    bubblewrap, starting one fails unless ``unsafe`` (or ``NNLAB_UNSAFE=1``).
+    """
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
+
+    from nnlab import sandbox
+    from nnlab.nbgrader_ext import RedactGraderText, SafeExecute, ScoreOutsideKernel, ScrubHiddenTracebacks
 
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.db_url = db_url or (GRADEBOOK_URL if Path(root) == ROOT
                                           else f"sqlite:///{Path(root) / 'gradebook.db'}")
     c.Execute.timeout = CELL_TIMEOUT_S
-    # A dead kernel must not leave test cells unexecuted (nbgrader counts an
-    # output-less test cell as passed, #427): SafeExecute marks them as errors.
-    # Scores are decided outside the kernel: ScoreOutsideKernel replaces every test
-    # cell's output with the grader's verdict before SaveAutoGrades reads it.
-    c.Autograde.autograde_preprocessors = [SafeExecute, ScoreOutsideKernel, IgnorePattern,
-                                           ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                           AssignLatePenalties, CheckCellMetadata]
+    sandbox.configure(c, unsafe=unsafe or sandbox.unsafe_from_env())
+    c.SandboxedKernelManager.wall_clock_limit = float(SUBMISSION_DEADLINE_S)
+    # nbgrader's own pipelines, each with our steps substituted, so new defaults are kept.
+    # A dead kernel must not leave test cells unexecuted (nbgrader counts an output-less
+    # test cell as passed, #427): SafeExecute marks them as errors.  Scores are decided
+    # outside the kernel: ScoreOutsideKernel replaces every test cell's output with the
+    # grader's verdict before SaveAutoGrades reads it.
+    c.Autograde.autograde_preprocessors = _substitute(
+        Autograde.class_traits()["autograde_preprocessors"].make_dynamic_default(),
+        {Execute: [SafeExecute, ScoreOutsideKernel]})
     c.ScoreOutsideKernel.course_root = str(root)
-    # Feedback must not show hidden tests (nbgrader #917), neither in the cell
-    # source nor quoted in an error's traceback.
-    c.GenerateFeedback.preprocessors = [GetGrades, ScrubHiddenTracebacks, ClearHiddenTests,
-                                        CSSHTMLHeaderPreprocessor]
+    # Feedback must not show hidden tests (nbgrader #917), neither in the cell source nor
+    # quoted in an error's traceback nor printed by the student's code.
+    c.GenerateFeedback.preprocessors = _substitute(
+        GenerateFeedback.class_traits()["preprocessors"].make_dynamic_default(),
+        {GetGrades: [GetGrades, ScrubHiddenTracebacks, RedactGraderText, ClearHiddenTests]})
     c.ClearHiddenTests.enforce_metadata = False
     return c

@@ -24,11 +24,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from queue import Empty
 
+from nnlab.markers import FEEDBACK_FORBIDDEN  # hidden-test text and baked data
 from nnlab.cli.course import (CourseError, checked, load_config, nbgrader_api, nbgrader_meta, read_nb,
                                    select)
 
 # Hidden-test text and baked data; a student's own code (even the reference's) may be shown.
-FEEDBACK_FORBIDDEN = ("BEGIN HIDDEN TESTS", "ag.unpack(", "ag.cases(", "ag.load_trusted(")
 
 
 @dataclass
@@ -158,12 +158,22 @@ def _collect_feedback(work, out, student, aid):
     dest_dir = Path(out) / "feedback" / student / aid
     dest_dir.mkdir(parents=True, exist_ok=True)
     for html in pages:
-        shutil.copy2(html, dest_dir / html.name)
+        _write_atomically(dest_dir / html.name, lambda f, html=html: f.write(html.read_text()))
     return ""
 
 
-def grade(cfg, submitted, assignments, out, jobs=1, progress=print):
-    """Grade every submission found; return the list of Rows."""
+def grade(cfg, submitted, assignments, out, jobs=1, progress=print, unsafe=False):
+    """Grade every submission found; return the list of Rows.
+
+    Every kernel runs in the sandbox (``nnlab.sandbox``); without bubblewrap this
+    refuses to start unless ``unsafe`` (then kernels run with your permissions).
+    """
+    from nnlab import sandbox
+    if unsafe:
+        os.environ["NNLAB_UNSAFE"] = "1"  # the worker processes inherit it
+    elif not sandbox.unsafe_from_env() and shutil.which("bwrap") is None:
+        raise CourseError(f"cannot sandbox the students' kernels: bubblewrap (bwrap) is not installed; "
+                          f"{sandbox.INSTALL_HINT}")
     submitted, out = Path(submitted).resolve(), Path(out).resolve()
     if not submitted.is_dir():
         raise CourseError(f"no submissions folder {submitted}")
@@ -199,19 +209,31 @@ def grade(cfg, submitted, assignments, out, jobs=1, progress=print):
     return rows
 
 
+def _write_atomically(path, write):
+    """Write ``path`` through a temporary file and a rename: readers see the old or the new file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", newline="") as f:
+        write(f)
+    os.replace(tmp, path)
+
+
 def write_csv(rows, out):
-    with open(Path(out) / "grades.csv", "w", newline="") as f:
+    def grades(f):
         w = csv.writer(f)
         w.writerow(["student", "assignment", "score", "max_score", "percent", "status", "feedback"])
         for r in rows:
             w.writerow([r.student, r.assignment, f"{r.score:g}", f"{r.max_score:g}", f"{r.percent:.1f}",
                         r.status, r.feedback])
-    with open(Path(out) / "details.csv", "w", newline="") as f:
+
+    def details(f):
         w = csv.writer(f)
         w.writerow(["student", "assignment", "cell", "score", "max_score"])
         for r in rows:
             for name, score, max_score in r.cells:
                 w.writerow([r.student, r.assignment, name, f"{score:g}", f"{max_score:g}"])
+    _write_atomically(Path(out) / "grades.csv", grades)
+    _write_atomically(Path(out) / "details.csv", details)
 
 
 def table(rows):
@@ -239,7 +261,7 @@ def table(rows):
 def run(args):
     cfg = load_config()
     assignments = select(cfg, args.assignments)
-    rows = grade(cfg, args.submitted, assignments, args.out, jobs=args.jobs)
+    rows = grade(cfg, args.submitted, assignments, args.out, jobs=args.jobs, unsafe=args.unsafe)
     print()
     print(table(rows))
     print(f"\ngrades: {Path(args.out) / 'grades.csv'}\nfeedback: {Path(args.out) / 'feedback'}/")
@@ -255,4 +277,7 @@ def add_parser(sub):
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all ready)")
     p.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: graded)")
     p.add_argument("--jobs", type=int, default=2, help="parallel grading processes (default: 2)")
+    p.add_argument("--unsafe", action="store_true",
+                   help="grade without the kernel sandbox when bubblewrap is missing (student code then runs "
+                        "with your permissions: only for trusted notebooks)")
     p.set_defaults(func=run)
