@@ -6,6 +6,8 @@ baselines on the same split), closed forms (the initial cost ``K log 2`` and its
 Taylor bound), central finite differences written here, and a forward pass
 written here.
 """
+import re
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -258,3 +260,130 @@ def test_confusion_matrix_rejects_bad_labels():
         confusion_matrix([0, 3], [0, 1], K=3)
     with pytest.raises(ValueError, match=r"y_pred.*expected \(2,\)"):
         confusion_matrix([0, 1], [0, 1, 1], K=3)
+
+
+# ---------------------------------------------------------------------------
+# Mutant catalogue: correct cells agree with the reference, every mutant differs
+# ---------------------------------------------------------------------------
+
+from tests.mutants import backprop_03, digits_09  # noqa: E402
+
+
+def _namespace():
+    """What a solution cell of the notebook sees: np, the given functions and the data."""
+    from solutions import backprop as bp, cost_functions, initialization, logic_gates, optimizers, unrolling
+    ns = {"np": np}
+    for module, names in [(logic_gates, "sigmoid add_bias feedforward"), (cost_functions, "one_hot nn_cost"),
+                          (bp, "backprop"), (unrolling, "unroll roll layer_shapes nn_cost_function"),
+                          (initialization, "initialize_network"), (optimizers, "adam minibatches"),
+                          (digits, "DIGITS X_train y_train X_val y_val X_test y_test train_digits")]:
+        ns.update({n: getattr(module, n) for n in names.split()})
+    return ns
+
+
+def _define(code, task):
+    ns = _namespace()
+    exec(compile(code, f"<cell {task}>", "exec"), ns)  # noqa: S102 - our own catalogue
+    return ns[task]
+
+
+def _inputs(task):
+    """Seeded inputs per task, as ``(args, kwargs)`` pairs (fresh generators every call)."""
+    rng = np.random.default_rng(909)
+    if task == "scale_images":
+        return [((digits.DIGITS["X_val"][:5],), {}), ((rng.integers(0, 9, (3, 64)).astype(float),), {})]
+    if task == "initial_cost":
+        return [((K,), {}) for K in (1, 3, 10)]
+    if task == "train_digits":
+        return [(([64, 8, 10], digits.X_train[:60], digits.y_train[:60], 1.0),
+                 {"rng": np.random.default_rng(s), "maxiter": 15}) for s in (0, 1)]
+    if task == "predict":
+        net = [rng.normal(size=(6, 65)), rng.normal(size=(10, 7))]
+        return [((TRAINED_THETAS, digits.X_val[:20]), {}), ((net, digits.X_val[:9]), {})]
+    if task == "confusion_matrix":
+        return [((rng.integers(0, 10, 40), rng.integers(0, 10, 40)), {}),
+                ((np.array([0, 0, 1, 2, 2]), np.array([0, 0, 1, 1, 0]), 3), {})]
+    raise KeyError(task)
+
+
+FUNCTIONS = [t for t in digits_09.CORRECT_CELLS if t != "TRAINED_THETAS"]
+
+
+def test_catalogue_covers_every_graded_task_three_times():
+    counts = {task: 0 for task in digits_09.CORRECT_CELLS}
+    for m in digits_09.MUTANTS:
+        counts[m.task] += 1
+        assert m.words, m.mistake
+        re.compile(m.words)
+    assert min(counts.values()) >= 3, counts
+
+
+def test_trained_thetas_mutants_come_after_the_upstream_ones():
+    # See digits_09's docstring: the finer TRAINED_THETAS diagnoses need rounds without upstream mutants.
+    per_task = {t: [m for m in digits_09.MUTANTS if m.task == t] for t in digits_09.CORRECT_CELLS}
+    upstream = max(len(per_task["scale_images"]), len(per_task["train_digits"]))
+    for m in per_task["TRAINED_THETAS"][:upstream]:
+        assert re.search(r"below|vector|bias", m.words), m.mistake
+
+
+@pytest.mark.parametrize("task", FUNCTIONS)
+def test_correct_cell_matches_reference(task):
+    cell = _define(digits_09.CORRECT_CELLS[task], task)
+    reference = getattr(digits, task)
+    for (args, kwargs), (args2, kwargs2) in zip(_inputs(task), _inputs(task)):
+        expected = backprop_03.outcome(reference, args, kwargs)
+        received = backprop_03.outcome(cell, args2, kwargs2)
+        assert expected[0] == received[0] == "value"
+        assert backprop_03.same(expected[1], received[1], rtol=1e-6, atol=1e-8), (task, args)
+
+
+def test_correct_trained_thetas_cell_is_the_reference():
+    thetas = _define(digits_09.CORRECT_CELLS["TRAINED_THETAS"], "TRAINED_THETAS")
+    assert backprop_03.same(thetas, TRAINED_THETAS)
+
+
+@pytest.mark.parametrize("mutant", [m for m in digits_09.MUTANTS if m.task in FUNCTIONS],
+                         ids=lambda m: f"{m.task}: {m.mistake}")
+def test_mutant_differs_from_reference(mutant):
+    cell = _define(mutant.code, mutant.task)
+    reference = getattr(digits, mutant.task)
+    for (args, kwargs), (args2, kwargs2) in zip(_inputs(mutant.task), _inputs(mutant.task)):
+        kind, expected = backprop_03.outcome(reference, args, kwargs)
+        received_kind, received = backprop_03.outcome(cell, args2, kwargs2)
+        if received_kind == "value" and not backprop_03.same(expected, received):
+            return
+    pytest.fail(f"mutant gives the reference's results (or only crashes): {mutant.mistake}")
+
+
+@pytest.mark.parametrize("mutant", [m for m in digits_09.MUTANTS if m.task == "TRAINED_THETAS"],
+                         ids=lambda m: m.mistake)
+def test_trained_thetas_mutant_is_worse_on_held_out_images(mutant):
+    thetas = _define(mutant.code, "TRAINED_THETAS")
+    shapes = [np.shape(t) for t in thetas] if isinstance(thetas, list) else None
+    if shapes != [(25, 65), (10, 26)]:
+        return  # a structural mistake
+    acc = accuracy_score(digits.y_test, np.argmax(forward(thetas, digits.X_test), axis=1))
+    assert acc < 0.95 or accuracy_score(digits.y_train, predict(thetas, digits.X_train)) < acc - 0.02
+
+
+@pytest.mark.parametrize("alt", digits_09.ALTERNATIVES, ids=lambda m: f"{m.task}: {m.mistake}")
+def test_alternatives_are_correct(alt):
+    if alt.task == "TRAINED_THETAS":
+        ns = _namespace()
+        exec(next(a.code for a in digits_09.ALTERNATIVES if a.task == "train_digits"), ns)  # noqa: S102
+        exec(alt.code, ns)  # noqa: S102
+        acc = accuracy_score(digits.y_test, predict(ns["TRAINED_THETAS"], digits.X_test))
+        assert acc >= 0.95
+    elif alt.task == "train_digits":
+        train = _define(alt.code, "train_digits")
+        pick = np.concatenate([np.flatnonzero(digits.y_train == k)[:3] for k in range(10)])
+        thetas = train([64, 25, 10], digits.X_train[pick], digits.y_train[pick], 0.0,
+                       rng=np.random.default_rng(11), maxiter=300)
+        assert accuracy_score(digits.y_train[pick], predict(thetas, digits.X_train[pick])) == 1.0
+        again = train([64, 25, 10], digits.X_train[pick], digits.y_train[pick], 0.0,
+                      rng=np.random.default_rng(11), maxiter=300)
+        assert all(np.array_equal(a, b) for a, b in zip(thetas, again))
+    else:
+        cell = _define(alt.code, alt.task)
+        for (args, kwargs), (args2, kwargs2) in zip(_inputs(alt.task), _inputs(alt.task)):
+            assert backprop_03.same(getattr(digits, alt.task)(*args, **kwargs), cell(*args2, **kwargs2))
