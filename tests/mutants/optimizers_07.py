@@ -275,6 +275,9 @@ MUTANTS: list[Mutant] = [
                          break
              """,
              ""),
+    _variant("early_stopping_epoch", "early stopping returns the last epoch of the list",
+             r"returned the last epoch of the list",
+             "return best_epoch", "return len(val_losses) - 1"),
     _variant("early_stopping_epoch", "counts a tie as an improvement",
              r"counted a tie as an improvement",
              "if val_losses[epoch] < best_loss:", "if val_losses[epoch] <= best_loss:"),
