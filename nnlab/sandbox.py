@@ -53,12 +53,11 @@ log = logging.getLogger(__name__)
 GiB = 1 << 30
 MiB = 1 << 20
 
-# Limits (soft = hard).  Measured with a lesson notebook: an idle ipykernel
-# has 9 tasks (bwrap's init, the kernel and its zmq/heartbeat/control/iopub
-# threads) and stays below 1 GiB of address space with NumPy, SciPy and
-# matplotlib imported; see benchmarks/sandbox_overhead.py.
+# Limits (soft = hard).  Measured: a kernel that has imported NumPy and
+# matplotlib has 11 threads (zmq, heartbeat, control, iopub, ...) plus
+# bwrap's init = 12 tasks, and ~0.8 GiB of address space.
 DEFAULT_ADDRESS_SPACE = 4 * GiB  # a runaway allocation fails with MemoryError
-DEFAULT_TASKS = 64               # processes + threads: ~7x an idle kernel, stops fork bombs
+DEFAULT_TASKS = 64               # processes + threads: ~5x a kernel's 12; stops fork bombs
 DEFAULT_FILE_SIZE = 64 * MiB     # largest single file the kernel may write
 DEFAULT_CPU_SECONDS = 600        # far above a whole lesson (< 20 s); SIGKILL at the limit
 DEFAULT_OPEN_FILES = 1024

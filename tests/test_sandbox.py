@@ -466,3 +466,51 @@ def test_nbgrader_execute_runs_sandboxed(course, monkeypatch):
     nb = notebook("import os\nprint('uid', os.getuid(), sorted(os.listdir('.')))")
     nb, _ = Execute(config=c).preprocess(nb, {"metadata": {"path": str(course["alice"])}})
     assert f"uid {SANDBOX_UID} ['data.csv', 'sub']" in nb.cells[0].outputs[0].text
+
+
+@needs_bwrap
+@pytest.mark.pipeline
+def test_cell_timeout_interrupts_and_later_cells_run(course):
+    """nbgrader interrupts a cell that runs too long and goes on: interrupts must reach the kernel."""
+    km = SandboxedKernelManager()
+    nb = notebook("import time\ntime.sleep(60)", "print('next cell ran')")
+    client = NotebookClient(nb, km=km, timeout=3, interrupt_on_timeout=True, allow_errors=True,
+                            resources={"metadata": {"path": str(course["alice"])}})
+    try:
+        client.execute()
+    finally:
+        run_sync(km.shutdown_kernel)(now=True)
+    assert nb.cells[1].outputs[0].text == "next cell ran\n"
+
+
+FORK_AND_HOLD = """
+import os, time
+held = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(60)
+            os._exit(0)
+        held += 1
+except OSError:
+    pass
+print('holding', held)
+"""
+
+
+@needs_bwrap
+@pytest.mark.pipeline
+def test_a_fork_bomb_does_not_starve_another_sandbox(course):
+    """The task limit counts per sandbox (its own user namespace), not per host uid 65534."""
+    bomber = SandboxedKernelManager()
+    client = NotebookClient(notebook(FORK_AND_HOLD), km=bomber, timeout=CELL_TIMEOUT_S,
+                            resources={"metadata": {"path": str(course["alice"])}})
+    try:
+        client.execute()
+        held = int(client.nb.cells[0].outputs[0].text.split()[1])
+        assert bomber.task_limit - 20 < held < bomber.task_limit  # it used up its own budget
+        nb, _ = execute(notebook("import threading, numpy\nts = [threading.Thread(target=len, args=('',)) "
+                                 "for _ in range(20)]\n[t.start() for t in ts]\nprint('ok')"), course["bob"])
+        assert nb.cells[0].outputs[0].text == "ok\n"
+    finally:
+        run_sync(bomber.shutdown_kernel)(now=True)
