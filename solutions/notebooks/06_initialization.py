@@ -55,8 +55,8 @@ import autograder as ag
 # The read-only cells below are the reference versions of functions from lessons 01–05 and the
 # small helpers they use: input checks (`as_float_array`, `check_shape`, `_as_count` for a
 # whole-number size, `_check_rng` for the generator), the activations `sigmoid` and `relu`,
-# `layer_shapes` from lesson 04, and `backprop`, `nn_cost_function`, `roll`, `unroll` and
-# `predict` for the training experiments.  `gradient_descent_path` runs plain batch gradient
+# `layer_shapes` from lesson 04, and `feedforward`, `backprop`, `nn_cost_function`, `roll` and
+# `unroll` for the training experiments.  `gradient_descent_path` runs plain batch gradient
 # descent with `backprop` and keeps every iterate, so we can look at the weights after each
 # update.  You may use any of them.
 
@@ -72,7 +72,7 @@ import autograder as ag
 
 # %% given="LOSSES backprop"
 
-# %% given="unroll roll layer_shapes nn_cost_function predict"
+# %% given="unroll roll layer_shapes nn_cost_function"
 
 # %% given="gradient_descent_path SCHEMES ACTIVATIONS"
 
@@ -144,6 +144,7 @@ ag.expect_close(hidden_units_symmetric(_rand), False, "hidden_units_symmetric(ra
 _rows = np.array([[0.5, 1.0, -2.0], [0.5, 1.0, -2.0], [0.5, 1.0, -2.0]])  # 3 identical units, unequal columns
 case([np.zeros((3, 3)), np.zeros((1, 4))])
 case([_rows, np.array([[0.1, 0.7, 0.7, 0.7], [-2.0, 5.0, 5.0, 5.0]])])   # True; output rows differ (fine)
+case([np.full((3, 3), 0.5), np.array([[0.1, 0.7, 0.7, 0.7], [-2.0, 5.0, 5.0, 5.0]])])  # True: rows of Theta2 may differ
 case([_rows, np.array([[0.1, 0.7, 0.7, 0.8]])])                            # unit 3 leaves with 0.8: False
 _b = _rows.copy()
 _b[1, 0] = 0.4
@@ -225,7 +226,7 @@ try:
     for ax, (name, start) in zip(axes, _starts.items()):
         path, costs = gradient_descent_path(start, X_xor, y_xor, 0.0, 3.0, 300)
         flags = [hidden_units_symmetric(p) for p in path]
-        acc = np.mean(predict(path[-1], X_xor) == y_xor)
+        acc = np.mean(feedforward(path[-1], X_xor).argmax(axis=1) == y_xor)
         print(f"from {name:6s}: symmetric after every update: {all(flags)}, after none: {not any(flags)}; "
               f"cost {costs[0]:.3f} -> {costs[-1]:.3f}, training accuracy {acc:.2f}")
         w = np.array([p[0][:, 1] for p in path])  # weight from input x1 into each hidden unit
@@ -897,10 +898,10 @@ try:
     _u = np.linspace(-1.1, 1.1, 80)
     _grid = np.array([[a, b] for b in _u for a in _u])
     for ax, k in zip(axes[1:], (_best, _worst)):
-        ax.contourf(_u, _u, predict(_nets_small[k], _grid).reshape(_u.size, _u.size), levels=[-0.5, 0.5, 1.5],
+        ax.contourf(_u, _u, feedforward(_nets_small[k], _grid).argmax(axis=1).reshape(_u.size, _u.size), levels=[-0.5, 0.5, 1.5],
                     cmap="coolwarm", alpha=0.35)
         ax.scatter(X_xor[:, 0], X_xor[:, 1], c=y_xor, cmap="coolwarm", edgecolors="k", s=20)
-        ax.set(title=f"seed {k}: J = {_final[k]:.3f}, accuracy {np.mean(predict(_nets_small[k], X_xor) == y_xor):.2f}",
+        ax.set(title=f"seed {k}: J = {_final[k]:.3f}, accuracy {np.mean(feedforward(_nets_small[k], X_xor).argmax(axis=1) == y_xor):.2f}",
                xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
     plt.tight_layout()
     plt.show()
