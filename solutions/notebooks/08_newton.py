@@ -767,9 +767,9 @@ def _bfgs(cost_grad, theta0, iters, search="armijo", update="bfgs", drop=None, d
     return theta, np.array(costs)
 
 
-mistake("took full steps (alpha = 1) without a line search", lambda *a: _bfgs(*a, search="none"))
 mistake("flipped the sign of the Armijo term: the test must be J(theta + alpha p) <= J + c1 alpha g^T p "
         "(g^T p < 0, so the bound lies below J)", lambda *a: _bfgs(*a, search="wrong sign"))
+mistake("took full steps (alpha = 1) without a line search", lambda *a: _bfgs(*a, search="none"))
 mistake("made a rank-1 (SR1) update instead of the rank-2 BFGS update", lambda *a: _bfgs(*a, update="sr1"))
 mistake("swapped s and y in the update (call bfgs_update(H, s, y))", lambda *a: _bfgs(*a, update="swapped"))
 mistake("never updated H (that is gradient descent with a line search)", lambda *a: _bfgs(*a, update="none"))
