@@ -261,8 +261,8 @@ MUTANTS: list[Mutant] = [
              """,
              words=r"computed f = x \+ y \* z"),
     # --- sigmoid_neuron ----------------------------------------------------
-    _variant("sigmoid_neuron", "applies sigmoid_gradient to the output f instead of to z",
-             "dz = f * (1 - f)", "dz = sigmoid_gradient(f)",
+    _variant("sigmoid_neuron", "applies the sigmoid's derivative to the output f instead of to z",
+             "dz = f * (1 - f)", "dz = sigmoid(f) * (1 - sigmoid(f))",
              words=r"g'\(f\) instead of g'\(z\)"),
     _variant("sigmoid_neuron", "forgets the (1 - f) factor of the sigmoid's derivative",
              "dz = f * (1 - f)", "dz = f",
