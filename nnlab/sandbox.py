@@ -20,7 +20,8 @@ kernels start inside `bubblewrap <https://github.com/containers/bubblewrap>`_:
   working directory, notebooks and gradebooks excepted;
 * hard resource limits (soft = hard, so the kernel cannot raise them):
   address space, tasks, file size, CPU seconds, open files, no core dumps;
-* a wall-clock kill from outside (``wall_clock_limit`` / ``kill_after``);
+* a wall-clock kill from outside (``wall_clock_limit`` / ``kill_after``), and a
+  watchdog that kills it when its run directory outgrows ``disk_quota``;
 * every process of the sandbox dies with it: killing the sandbox's PID 1
   ends its PID namespace, ``--die-with-parent`` ties it to the grader, and
   the manager finally kills whatever still runs in that PID namespace.
@@ -63,6 +64,9 @@ DEFAULT_CPU_SECONDS = 600        # far above a whole lesson (< 20 s); SIGKILL at
 DEFAULT_OPEN_FILES = 1024
 DEFAULT_TMP_SIZE = 128 * MiB     # the private /tmp is RAM-backed: cap it
 DEFAULT_WALL_CLOCK = 1800.0      # seconds from launch to a kill from outside; 0 = none
+DEFAULT_DISK_QUOTA = 512 * MiB   # the run directory lives on the host's disk
+DEFAULT_DISK_CHECK_S = 1.0       # how often the watchdog measures it
+DEFAULT_DISK_MAX_ENTRIES = 20000
 DEFAULT_COPY_MAX_BYTES = 256 * MiB
 DEFAULT_COPY_MAX_FILES = 1000
 
@@ -138,6 +142,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     copy_exclude = List(Unicode(), ["*.ipynb", ".ipynb_checkpoints", "gradebook.db*", "*.sqlite*",
                                     "__pycache__", "nbgrader_config.py", "course_config.py"], config=True,
                         help="Name patterns not copied from the working directory into the sandbox.")
+    disk_quota = Integer(DEFAULT_DISK_QUOTA, config=True,
+                         help="Bytes (or more than DEFAULT_DISK_MAX_ENTRIES files) the run directory may hold; "
+                              "a watchdog kills the sandbox above it. 0 = no watchdog.")
     copy_max_bytes = Integer(DEFAULT_COPY_MAX_BYTES, config=True)
     copy_max_files = Integer(DEFAULT_COPY_MAX_FILES, config=True)
     extra_binds = List(Tuple(Unicode(), Unicode(), Bool()), [], config=True,
@@ -146,6 +153,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     # state of the current sandbox
     sandboxed = Bool(False, help="Whether the running kernel is sandboxed.")
     wall_clock_exceeded = Bool(False)
+    disk_quota_exceeded = Bool(False)
     run_dir = Unicode("", help="Host path of the private run directory (also its path inside).")
 
     def __init__(self, **kwargs):
@@ -154,6 +162,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._pidns_fd = None    # keeps the sandbox's PID namespace (and its inode) alive
         self._pidns = None       # "pid:[inode]"
         self._timer = None
+        self._watchdog_stop = None
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------------- spec
@@ -193,7 +202,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         return exe
 
     async def _async_pre_start_kernel(self, **kw):
-        self.wall_clock_exceeded = False
+        self.wall_clock_exceeded = self.disk_quota_exceeded = False
         try:
             self._bwrap = self._check_bwrap()
         except SandboxUnavailable as exc:
@@ -288,6 +297,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             "PYTHONNOUSERSITE": "1",
             "LANG": "C.UTF-8",
             "TMPDIR": "/tmp",
+            # its parent is bwrap's init, PID 1: ipykernel then neither polls it nor
+            # prints its "connect another client" banner to the grader's terminal
+            "JPY_PARENT_PID": "1",
         }
         for name in ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING"):
             if name in os.environ:
@@ -366,6 +378,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             os.close(r)
         if self.wall_clock_limit > 0:
             self.kill_after(self.wall_clock_limit)
+        if self.disk_quota > 0:
+            self._watchdog_stop = threading.Event()
+            threading.Thread(target=self._watch_disk, args=(self._watchdog_stop,), daemon=True,
+                             name=f"nnlab-sandbox-disk-{self.kernel_id}").start()
 
     def _read_info(self, fd, timeout=30.0):
         """Read bwrap's --info-fd JSON; hold the sandbox's PID namespace open."""
@@ -427,6 +443,34 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._timer.daemon = True
         self._timer.start()
 
+    def run_dir_usage(self, max_entries=DEFAULT_DISK_MAX_ENTRIES):
+        """(bytes allocated, entries) under the run directory, counting stops past ``max_entries``."""
+        used = entries = 0
+        stack = [self.run_dir]
+        while stack and entries <= max_entries:
+            try:
+                with os.scandir(stack.pop()) as it:
+                    for e in it:
+                        entries += 1
+                        st = e.stat(follow_symlinks=False)
+                        used += st.st_blocks * 512
+                        if e.is_dir(follow_symlinks=False):
+                            stack.append(e.path)
+            except OSError:
+                pass
+        return used, entries
+
+    def _watch_disk(self, stop):
+        # RLIMIT_FSIZE caps one file; this caps the run directory (its only writable host folder).
+        while not stop.wait(DEFAULT_DISK_CHECK_S):
+            used, entries = self.run_dir_usage()
+            if used > self.disk_quota or entries > DEFAULT_DISK_MAX_ENTRIES:
+                self.disk_quota_exceeded = True
+                self.log.warning("kernel %s filled its run directory (%d bytes, %d entries): killing its "
+                                 "sandbox", self.kernel_id, used, entries)
+                self.kill_sandbox()
+                return
+
     def _wall_clock_expired(self):
         self.wall_clock_exceeded = True
         self.log.warning("kernel %s exceeded its wall-clock limit: killing its sandbox", self.kernel_id)
@@ -456,6 +500,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self._watchdog_stop is not None:
+            self._watchdog_stop.set()
+            self._watchdog_stop = None
         self.kill_sandbox()
         if self._pidns_fd is not None:
             os.close(self._pidns_fd)

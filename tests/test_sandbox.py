@@ -303,7 +303,7 @@ def test_file_size_limit(attacked):
 def test_environment_is_minimal(attacked):
     env = attacked[0]["env"]["value"]
     assert env["MPLBACKEND"] == "Agg" and env["OPENBLAS_NUM_THREADS"] == "1"
-    assert env["HOME"].startswith("/tmp/") and "JPY_PARENT_PID" not in env
+    assert env["HOME"].startswith("/tmp/") and env["JPY_PARENT_PID"] == "1"  # its init, not the grader
     leaked = [k for k in os.environ if k not in env and k not in ("PWD",)]
     assert all(k in env for k in ("PATH", "HOME", "MPLCONFIGDIR")) and leaked  # host variables stay out
 
@@ -514,3 +514,20 @@ def test_a_fork_bomb_does_not_starve_another_sandbox(course):
         assert nb.cells[0].outputs[0].text == "ok\n"
     finally:
         run_sync(bomber.shutdown_kernel)(now=True)
+
+
+@needs_bwrap
+@pytest.mark.pipeline
+def test_filling_the_disk_kills_the_sandbox(course):
+    """Each file is capped by RLIMIT_FSIZE; many files are stopped by the run-directory watchdog."""
+    quota = 32 * 2**20
+    km = SandboxedKernelManager(disk_quota=quota)
+    nb = notebook("import time\nfor i in range(100):\n    open(f'f{i}.bin', 'wb').write(b'1' * 2**22)\n"
+                  "    time.sleep(0.05)\nprint('wrote', i + 1)")
+    client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT_S,
+                            resources={"metadata": {"path": str(course["alice"])}})
+    with pytest.raises(DeadKernelError):
+        client.execute()
+    assert km.disk_quota_exceeded
+    run_sync(km.cleanup_resources)()
+    assert not Path(km.run_dir).exists()
