@@ -198,7 +198,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             raise SandboxUnavailable(
                 f"bubblewrap cannot create a sandbox here ({_probe_cache[key]}); unprivileged user "
                 "namespaces must be allowed (sysctl user.max_user_namespaces > 0, "
-                f"kernel.unprivileged_userns_clone=1 where it exists); otherwise {INSTALL_HINT}")
+                "kernel.unprivileged_userns_clone=1 where it exists, and on Ubuntu >= 23.10 "
+                f"kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap); "
+                f"otherwise {INSTALL_HINT}")
         return exe
 
     async def _async_pre_start_kernel(self, **kw):
