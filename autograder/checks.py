@@ -26,15 +26,17 @@ import sys
 
 import numpy as np
 
-from autograder import integrity, record
+from autograder import display, integrity, record
 from autograder.compare import compare, fmt, leaf_fraction, relation
 from autograder.packing import unpack as _unpack
 from autograder.runner import Outcome, call as _guarded_call, swapped, swapped_in
 from autograder.tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_TOL, RTOL
 
 MAX_MESSAGES = 6  # failures shown per task; the rest are counted
-# Floating-point warnings that mean "not numerically stable"; any other warning a
-# correct solution emits (its own UserWarning, a print to stderr) costs nothing.
+# Floating-point warnings that mean "not numerically stable".  They cost points only
+# where a check asks for stability (``stable=True``, ``expect_no_warnings``): the
+# exercises whose text asks for a stable formula.  Any other warning a correct
+# solution emits (its own UserWarning, a print to stderr) costs nothing.
 UNSTABLE = ("overflow", "divide by zero", "invalid value")
 
 #: True only in the grader's replay (outside the kernel).
@@ -42,7 +44,15 @@ GRADER = False
 
 
 class CheckFailed(AssertionError):
-    """A visible test found a wrong value; the message says which and why."""
+    """A visible test found a wrong value; the message says which and why.
+
+    ``str()`` is one line (the grader's feedback shows it as is); in a notebook
+    IPython shows it wrapped into short lines, after the student's own frames
+    only (:func:`autograder.display.render_failure`).
+    """
+
+    def _render_traceback_(self):
+        return display.render_failure(self)
 
 
 class NotInKernel(KeyError):
@@ -161,15 +171,21 @@ def unstable_warnings(warnings):
 
 
 def judge_call(result, label, outcome, args, kwargs, expected, *, rtol=RTOL, atol=ATOL, variants=None,
-               allow_warnings=False, weight=1.0):
-    """Record in ``result`` how a call's outcome compares with ``expected``."""
+               stable=False, allow_warnings=False, weight=1.0):
+    """Record in ``result`` how a call's outcome compares with ``expected``.
+
+    A right value earns full credit unless the call modified its arguments or,
+    with ``stable=True`` (exercises whose text asks for a numerically stable
+    formula), emitted an overflow / divide-by-zero / invalid-value warning: then
+    half.  ``allow_warnings=True`` (older spelling) turns that off again.
+    """
     if not outcome.ok:
         return result.fail(f"{label} raised {outcome.error}", weight)
     message = explain(outcome.value, expected, "", rtol=rtol, atol=atol, variants=variants)
     if message is not None:
         return result.record(leaf_fraction(outcome.value, expected, rtol, atol), f"{label} -> {message}", weight)
     problems = []
-    unstable = [] if allow_warnings else unstable_warnings(outcome.warnings)
+    unstable = unstable_warnings(outcome.warnings) if stable and not allow_warnings else []
     if unstable:
         problems.append(f"emitted {unstable[0]} (use a numerically stable formula)")
     changed = mutated(args, kwargs, outcome.after)
@@ -342,6 +358,9 @@ class LiveBackend:
         record.emit(kind, name=name, value=value)
         return value
 
+    def tally(self, name, passed):
+        display.tally(name, passed)
+
     def raised(self, fn, args, kwargs):
         try:
             fn(*args, **kwargs)
@@ -373,21 +392,30 @@ class Checker:
         return self.backend.student(name, sys._getframe(1).f_globals)
 
     def check_call(self, result, fn, args=(), kwargs=None, expected=None, *, label="", rtol=RTOL, atol=ATOL,
-                   variants=None, allow_warnings=False, weight=1.0, trusted=None):
-        """Call ``fn`` guarded and (in the grader) judge its value; return the value (or None)."""
+                   variants=None, stable=False, allow_warnings=False, weight=1.0, trusted=None):
+        """Call ``fn`` guarded and (in the grader) judge its value; return the value (or None).
+
+        ``stable=True``: floating-point warnings cost half the credit (see :func:`judge_call`).
+        """
         fname, fn = _resolve(fn, sys._getframe(1).f_globals)
         args, kwargs = list(args), dict(kwargs or {})
         label = label or f"{fname if result.name == 'result' else result.name}({_describe(args, kwargs)})"
         out = self.backend.call(fname, fn, args, kwargs, trusted)
         if self.GRADER or expected is not None:
             judge_call(result, label, out, args, kwargs, expected, rtol=rtol, atol=atol, variants=variants,
-                       allow_warnings=allow_warnings, weight=weight)
+                       stable=stable, allow_warnings=allow_warnings, weight=weight)
         return out.value if out.ok else None
 
-    def check_cases(self, fn, cases, *, name=None, rtol=RTOL, atol=ATOL, allow_warnings=False, trusted=None):
+    def check_cases(self, fn, cases, *, name=None, rtol=RTOL, atol=ATOL, stable=False, allow_warnings=False,
+                    trusted=None):
         """Check a student function against baked cases (``args``, ``kwargs``, ``expected``,
         ``variants``, ``label``); ``trusted`` ({name: function}) replaces the upstream
-        functions ``fn`` calls while it runs.  Returns a :class:`Result`."""
+        functions ``fn`` calls while it runs.  Returns a :class:`Result`.
+
+        ``stable=True`` for exercises whose text asks for a numerically stable
+        formula: a right value that came with an overflow, divide-by-zero or
+        invalid-value warning earns half its credit.  Without it, warnings cost nothing.
+        """
         fname, func = _resolve(fn, sys._getframe(1).f_globals)
         result = Result(name or fname)
         helpers = {n: f for n, f in (trusted or {}).items() if n != fname}  # never swap fn itself
@@ -403,7 +431,7 @@ class Checker:
             timed_out = out.error.startswith("timeout")
             if self.GRADER or case.get("expected") is not None:
                 judge_call(result, label, out, args, kwargs, case.get("expected"), rtol=rtol, atol=atol,
-                           variants=case.get("variants"), allow_warnings=allow_warnings)
+                           variants=case.get("variants"), stable=stable, allow_warnings=allow_warnings)
         return result
 
     def check_gradient(self, result, cost_grad, theta, name="gradient", *, trusted=None, weight=1.0):
@@ -422,60 +450,96 @@ class Checker:
         return earned(results, points)
 
     # -- visible tests ---------------------------------------------------------
-    def expect_close(self, received, expected, name="value", *, rtol=RTOL, atol=ATOL):
-        """Raise :class:`CheckFailed` unless ``received`` matches ``expected``."""
+    # Each raises CheckFailed on the first wrong value.  ``uses`` names earlier
+    # functions of the student that the received value was computed with, so a
+    # failure can point at them; it is not repeated in the grader, where a visible
+    # test may run with reference versions of those functions.
+    def _verdict(self, name, message, uses=()):
+        __tracebackhide__ = True
+        tally = getattr(self.backend, "tally", None)  # the pass line: live kernels only
+        if tally is not None:
+            tally(name, message is None)
+        if message is not None:
+            _fail(message if self.GRADER else message + uses_note(uses))
+
+    def expect_close(self, received, expected, name="value", *, rtol=RTOL, atol=ATOL, mistakes=None, uses=()):
+        """Raise :class:`CheckFailed` unless ``received`` matches ``expected``.
+
+        ``mistakes`` maps a known mistake, in plain words, to the value it gives
+        on these inputs (``{"used e^(+z) instead of e^(-z)": 1 / (1 + np.exp(z))}``);
+        when ``received`` equals one, the message names it, as hidden tests do.
+        Compute those values, like ``expected``, from the cell's public inputs
+        with NumPy or given code, never with the student's functions: while
+        grading, the cell is re-run outside the kernel with the reference
+        solutions, and expected and mistake values are recomputed there.
+        ``uses``: the student's earlier functions ``received`` was computed with.
+        """
         __tracebackhide__ = True
         received = self.backend.received("close", name, received)
-        mismatch = compare(received, expected, name, rtol, atol)
-        if mismatch is not None:
-            _fail(mismatch.message)
+        self._verdict(name, explain(received, expected, name, rtol=rtol, atol=atol, variants=mistakes), uses)
 
-    def expect_shape(self, received, shape, name="value"):
+    def expect_shape(self, received, shape, name="value", *, uses=()):
         """Raise :class:`CheckFailed` unless ``np.shape(received) == shape``."""
         __tracebackhide__ = True
         got = self.backend.received("shape", name, list(_shape(received)))
         got = tuple(int(n) for n in got) if isinstance(got, (list, tuple)) else got
-        if got != tuple(shape):
-            _fail(f"{name}: expected shape {tuple(shape)}, received shape {got}")
+        message = None if got == tuple(shape) else f"{name}: expected shape {tuple(shape)}, received shape {got}"
+        self._verdict(name, message, uses)
 
-    def expect_no_warnings(self, fn, *args, name=None, **kwargs):
-        """Call ``fn`` and fail if it raises or emits a floating-point warning; return its value."""
+    def expect_no_warnings(self, fn, *args, name=None, uses=(), **kwargs):
+        """Call ``fn`` and fail if it raises or emits a floating-point warning
+        (overflow, divide by zero, invalid value); return its value.
+
+        Use it where the exercise asks for a numerically stable formula.  Other
+        warnings and anything ``fn`` prints are not judged.
+        """
         __tracebackhide__ = True
         fname = getattr(fn, "__name__", "function")
         label = name or f"{fname}({_describe(args, kwargs)})"
         out = self.backend.call(fname, fn, list(args), kwargs)
-        if not out.ok:
-            _fail(f"{label} raised {out.error}")
         unstable = unstable_warnings(out.warnings)
-        if unstable:
-            _fail(f"{label} emitted {unstable[0]}; use a numerically stable formula")
+        message = (f"{label} raised {out.error}" if not out.ok else
+                   f"{label} emitted {unstable[0]}; use a numerically stable formula" if unstable else None)
+        self._verdict(label, message, uses)
         return out.value
 
-    def expect_raises(self, exc_type, fn, *args, mentions=(), **kwargs):
+    def expect_raises(self, exc_type, fn, *args, mentions=(), uses=(), **kwargs):
         """Fail unless ``fn(*args)`` raises ``exc_type`` whose message contains ``mentions``."""
         __tracebackhide__ = True
         facts = self.backend.raised(fn, args, kwargs)
-        if not facts.get("raised"):
-            _fail(f"expected {exc_type.__name__}, but no exception was raised")
-        if exc_type.__name__ not in (facts.get("mro") or []):
-            _fail(f"expected {exc_type.__name__}, received {facts.get('type')}: {facts.get('message')}")
         text = str(facts.get("message", ""))
         missing = [m for m in mentions if m not in text]
-        if missing:
-            _fail(f"{exc_type.__name__} raised, but its message {text!r} does not mention {missing}")
+        if not facts.get("raised"):
+            message = f"expected {exc_type.__name__}, but no exception was raised"
+        elif exc_type.__name__ not in (facts.get("mro") or []):
+            message = f"expected {exc_type.__name__}, received {facts.get('type')}: {text}"
+        elif missing:
+            message = f"{exc_type.__name__} raised, but its message {text!r} does not mention {missing}"
+        else:
+            message = None
+        self._verdict(getattr(fn, "__name__", "function"), message, uses)
 
-    def expect_gradient(self, cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL):
+    def expect_gradient(self, cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL, uses=()):
         """Check an analytic gradient against central differences of the same cost.
 
         ``cost_grad(theta) -> (J, grad)`` with ``grad`` shaped like ``theta``;
         ``theta`` may also be a list of arrays (a network's weights), in which case
-        ``grad`` is a list of the same shapes.
+        ``grad`` is a list of the same shapes and positions read ``grads[l][i, j]``.
         """
         __tracebackhide__ = True
         samples = self.backend.gradient(name, cost_grad, theta)
-        message = gradient_message(samples, theta, name, tol)
-        if message is not None:
-            _fail(message)
+        self._verdict(name, gradient_message(samples, theta, name, tol), uses)
+
+
+def uses_note(uses):
+    """`` (computed with your logistic_unit: if its own test fails, fix that first)``, or ``""``."""
+    names = [uses] if isinstance(uses, str) else list(uses or ())
+    if not names:
+        return ""
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    tail = "if its own test fails, fix that first" if len(names) == 1 else \
+        "if one of their own tests fails, fix that first"
+    return f" (computed with your {listed}: {tail})"
 
 
 def _shape(value):
@@ -493,9 +557,8 @@ def _resolve(fn, namespace):
 
 
 def _fail(message):
-    # The expect_* frames are hidden (__tracebackhide__), so a student's
-    # traceback ends at their test line and this one-line raise.
-    raise CheckFailed(message) from None
+    __tracebackhide__ = True
+    raise CheckFailed(message) from None  # shown without this library's frames (CheckFailed._render_traceback_)
 
 
 def central_differences(f, x, eps=GRADCHECK_EPS):

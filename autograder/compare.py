@@ -13,6 +13,11 @@ import numpy as np
 from autograder.integrity import restore_numpy
 from autograder.tolerances import ATOL, RTOL
 
+# One number is always *some* multiple of another, and so is any constant array
+# of a constant one: a constant factor is named only when at least this many
+# nonzero expected entries, not all equal, share it.
+MIN_FACTOR_ENTRIES = 2
+
 
 @dataclass
 class Mismatch:
@@ -65,8 +70,8 @@ def relation(r, e, rtol=RTOL, atol=ATOL):
                 return "the sign is flipped"
             if np.isclose(c, 0.0, atol=1e-12):
                 return "received all zeros"
-            if e.size > 1 or any(np.isclose(c, k) for k in (2.0, 0.5)):
-                # one number is always *some* multiple of another: only name simple factors there
+            support = e[big]
+            if support.size >= MIN_FACTOR_ENTRIES and not np.allclose(support, support[0], rtol=1e-6, atol=0):
                 return f"every entry is {c:.6g} times the expected value (a missing or extra constant factor)"
     if e.ndim == 2 and e.shape[0] == e.shape[1] and np.allclose(r, e.T, rtol=rtol, atol=atol):
         return "it equals the transpose of the expected matrix"
@@ -137,7 +142,8 @@ def compare(received, expected, where="", rtol=RTOL, atol=ATOL):
         if len(items) != len(expected):
             return Mismatch(where, f"{label}: expected {len(expected)} items, received {len(items)}")
         for k, (r, e) in enumerate(zip(items, expected)):
-            m = compare(r, e, f"{where}[{k}]" if where else f"item {k}", rtol, atol)
+            # Python indexing, so a position reads as the student would write it: grads[1][2, 0]
+            m = compare(r, e, f"{label}[{k}]", rtol, atol)
             if m is not None:
                 return m
         return None

@@ -192,13 +192,16 @@ def test_score_is_decided_only_by_the_grader(capsys):
     assert "wrong at [0]" in r.report() and capsys.readouterr().err == ""
 
 
-def test_right_value_with_a_warning_gets_half_credit():
+def test_right_value_with_a_warning_gets_half_credit_only_where_stability_is_asked():
     naive = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731 - overflows at z = -1000 but rounds right
     r = ag.Result("sigmoid")
-    ag.check_call(r, naive, [np.array([1000.0, -1000.0])], expected=np.array([1.0, 0.0]))
+    ag.check_call(r, naive, [np.array([1000.0, -1000.0])], expected=np.array([1.0, 0.0]), stable=True)
     assert r.fraction == 0.5 and "overflow" in r.report()
+    lenient = ag.Result("sigmoid")
+    ag.check_call(lenient, naive, [np.array([1000.0, -1000.0])], expected=np.array([1.0, 0.0]))
+    assert lenient.fraction == 1.0
     clean = ag.Result("log1p")
-    ag.check_call(clean, np.log1p, [np.array([0.0])], expected=np.array([0.0]))
+    ag.check_call(clean, np.log1p, [np.array([0.0])], expected=np.array([0.0]), stable=True)
     assert clean.fraction == 1.0
 
 
