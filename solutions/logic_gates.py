@@ -2,8 +2,9 @@
 
 Conventions (see SYLLABUS.md): ``X`` is ``(m, n)`` with one example per row,
 ``theta`` for a single unit is ``(n + 1,)`` with ``theta[0]`` the bias weight,
-and a network is a list ``thetas`` with ``thetas[l]`` of shape
-``(s_{l+1}, s_l + 1)`` whose column 0 multiplies the bias unit.
+and a network is a list ``thetas`` in which ``thetas[k]`` (0-based) is the
+lectures' ``Theta^(k+1)``, of shape ``(layer_sizes[k+1], layer_sizes[k] + 1)``;
+its column 0 multiplies the bias unit.
 """
 import numpy as np
 

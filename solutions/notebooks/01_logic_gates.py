@@ -25,7 +25,19 @@
 import numpy as np
 import matplotlib.pyplot as plt
 
-import autograder as ag
+try:
+    import autograder as ag
+except ImportError as _err:
+    raise ImportError(
+        "The course's checking library is not installed in this kernel. In a terminal, inside your clone "
+        "of the students' repository (nn-learning-lab-student), run:  pip install \".[notebooks]\"  "
+        "then restart the kernel. Do NOT run `pip install autograder`: that is an unrelated package."
+    ) from _err
+
+# The four corners of the unit square, one example per row: the inputs of every truth table below.
+TRUTH_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+# The four (g1, g2) pairs of +-1 votes, in the same order, for sections 7 and 8.
+PM_PAIRS = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
 
 # %% [markdown]
 # The two helpers below convert inputs to float arrays and check shapes; the
@@ -73,6 +85,8 @@ ag.score(ag.check_cases("sigmoid", ag.baked("sigmoid")), points=2)
 # Instead of writing $\theta_0$ separately, we prepend a constant input $x_0 = 1$ to every
 # example, so that $z = \theta^T x$ with $x = (1, x_1, \dots, x_n)$.
 # `add_bias(X)` returns `X` with a column of ones in **column 0**, shape `(m, n + 1)`.
+# `X` may also be a list of lists (`add_bias([[0, 1], [1, 0]])`): the tests pass one, so
+# convert with `np.asarray(X, dtype=float)` first.
 
 # %% solution="add_bias"
 
@@ -104,7 +118,6 @@ ag.score(ag.check_cases("add_bias", ag.baked("add_bias")), points=1)
 # %% solution="logistic_unit"
 
 # %% test="logistic_unit" points=1
-TRUTH_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 # The lecture's AND unit: z = -30, -10, -10, +10 on the four corners.
 ag.expect_close(logistic_unit([-30.0, 20.0, 20.0], TRUTH_INPUTS),
                 sigmoid(np.array([-30.0, -10.0, -10.0, 10.0])), "logistic_unit(AND weights, corners)")
@@ -142,6 +155,18 @@ ag.score(ag.check_cases("logistic_unit", ag.baked("logistic_unit"), trusted=ag.t
 # | 1 | 1 | 1 | 1 | 0 |
 #
 # and NOT: $0 \mapsto 1$, $1 \mapsto 0$.  Hint: $g(5) \approx 0.9933$, $g(10) \approx 0.99995$.
+#
+# **What to write.** In the cell below, replace `# YOUR CODE HERE` and the
+# `raise NotImplementedError()` line with four assignments (the names are graded, keep them exactly):
+#
+# ```python
+# THETA_AND = np.array([theta0, theta1, theta2])   # bias weight first, then x1's and x2's
+# THETA_OR = np.array([...])                       # 3 numbers
+# THETA_NOR = np.array([...])                      # 3 numbers
+# THETA_NOT = np.array([theta0, theta1])           # 2 numbers: NOT has a single input
+# ```
+#
+# Lists or tuples of numbers are accepted too.
 
 # %% solution="THETA_AND THETA_OR THETA_NOR THETA_NOT"
 
@@ -203,20 +228,34 @@ def plot_regions(predict, title, ax):
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
 
 try:
+    _gates = [("AND", THETA_AND), ("OR", THETA_OR), ("NOR", THETA_NOR)]
+    logistic_unit(THETA_AND, TRUTH_INPUTS)  # fails early (NotImplementedError) while logistic_unit is a stub
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
-    for ax, (name, theta) in zip(axes, [("AND", THETA_AND), ("OR", THETA_OR), ("NOR", THETA_NOR)]):
+    for ax, (name, theta) in zip(axes, _gates):
         plot_regions(lambda P, t=theta: logistic_unit(t, P), name, ax)
     plt.show()
-except NotImplementedError:
-    print("Implement logistic_unit and the gate weights to see this figure.")
+except (NameError, NotImplementedError) as _err:
+    print(f"No figure yet ({type(_err).__name__}: {_err}).\n"
+          "Implement sigmoid, add_bias and logistic_unit (sections 1-3) and define THETA_AND, THETA_OR, THETA_NOR "
+          "(section 4), then run this cell again.")
 
 # %% [markdown]
 # ## 5. Feedforward through a network
 #
-# A network is a list `thetas`; `thetas[l]` has shape $(s_{l+1}, s_l + 1)$ and maps layer
-# $l$ to layer $l+1$.  With one example per row, a whole layer is
+# A network with layer sizes `layer_sizes` $= (s_1, \dots, s_L)$ is a list `thetas` of $L - 1$
+# matrices.  The lectures number layers and weight matrices from 1; Python indexes from 0.
+# The convention used in every lesson of this course:
 #
-# $$A^{(l+1)} = g\big(\operatorname{add\_bias}(A^{(l)})\; \Theta^{(l)\,T}\big), \qquad A^{(1)} = X,$$
+# > `thetas[k]` (Python index $k = 0, 1, \dots$) is the lectures' $\Theta^{(k+1)}$: it maps layer
+# > $k+1$ to layer $k+2$ and has shape `(layer_sizes[k+1], layer_sizes[k] + 1)`, i.e.
+# > $(s_{k+2},\ s_{k+1} + 1)$; its column 0 multiplies the bias unit.
+#
+# So a 2-2-1 network has `thetas[0]` $= \Theta^{(1)}$ of shape `(2, 3)` and `thetas[1]`
+# $= \Theta^{(2)}$ of shape `(1, 3)`.  With one example per row, layer $l + 1$ is computed from
+# layer $l$ as
+#
+# $$A^{(l+1)} = g\big(\operatorname{add\_bias}(A^{(l)})\; \Theta^{(l)\,T}\big), \qquad A^{(1)} = X,
+# \qquad \Theta^{(l)} = \texttt{thetas[l-1]},$$
 #
 # and `feedforward(thetas, X)` returns the last $A$, shape $(m, s_L)$.  Mind the transpose:
 # each **row** of $\Theta^{(l)}$ holds the weights of one unit of the next layer.
@@ -253,12 +292,22 @@ ag.score(ag.check_cases("feedforward", ag.baked("feedforward"), trusted=ag.trust
 # and the output unit ORs them.  XOR is the negation of XNOR — build it with a hidden layer
 # too (for example OR and NAND in the hidden layer, AND at the output).
 #
-# Give each as a list of two matrices with shapes `(2, 3)` and `(1, 3)`.
+# Give each as a list of two matrices with shapes `(2, 3)` and `(1, 3)` (`thetas[0]` $= \Theta^{(1)}$,
+# one row per hidden unit; `thetas[1]` $= \Theta^{(2)}$, the output unit).  In the cell below, replace
+# `# YOUR CODE HERE` and `raise NotImplementedError()` with
+#
+# ```python
+# XNOR_THETAS = [np.array([[...], [...]]),   # (2, 3): hidden units a1, a2, each [bias, w1, w2]
+#                np.array([[...]])]          # (1, 3): the output unit [bias, w_a1, w_a2]
+# XOR_THETAS = [np.array([[...], [...]]), np.array([[...]])]
+# ```
 
 # %% solution="XNOR_THETAS XOR_THETAS"
 
 # %% test="xnor_xor" points=1
 ag.expect_close(feedforward(XNOR_THETAS, TRUTH_INPUTS)[:, 0], [1, 0, 0, 1], "XNOR network on the truth table",
+                atol=0.01)
+ag.expect_close(feedforward(XOR_THETAS, TRUTH_INPUTS)[:, 0], [0, 1, 1, 0], "XOR network on the truth table",
                 atol=0.01)
 
 # %% hidden="xnor_xor" points=2
@@ -296,7 +345,9 @@ ag.score(_r, points=2)
 # two "positive" conditions gives $2\theta_0 + \theta_1 + \theta_2 > 0$, adding the two
 # "negative" ones gives $2\theta_0 + \theta_1 + \theta_2 < 0$ — a contradiction.  The search
 # below tries many random lines: none gets more than 3 of the 4 corners right.  The hidden
-# layer maps the corners to a space where they *are* separable (right).
+# layer maps the corners to a space where they *are* separable (right: each corner is drawn at
+# its hidden-unit values $(a_1, a_2)$; two corners can land on the same point, which the labels show,
+# and the dashed line is where your output unit's $z$ is 0).
 
 # %%
 _rng = np.random.default_rng(0)
@@ -304,15 +355,38 @@ _W = _rng.normal(size=(20000, 3))
 _xor = np.array([0, 1, 1, 0])
 _correct = ((np.column_stack([np.ones(4), TRUTH_INPUTS]) @ _W.T > 0).T == _xor).sum(axis=1)
 print("best single line gets", _correct.max(), "of 4 XOR corners right")
+def plot_hidden_space(thetas, target, title, ax):
+    """The four corners at their hidden-unit values (a1, a2), labelled, with the output unit's z = 0 line."""
+    hidden = feedforward([thetas[0]], TRUTH_INPUTS)
+    points = {}
+    for corner, h, t in zip(TRUTH_INPUTS.astype(int), hidden, target):
+        points.setdefault((round(h[0], 2), round(h[1], 2), t), []).append(f"({corner[0]},{corner[1]})")
+    for t, colour, label in [(1, "tab:red", f"{title} = 1"), (0, "tab:blue", f"{title} = 0")]:
+        xy = np.array([h for h, tt in zip(hidden, target) if tt == t])
+        ax.scatter(xy[:, 0], xy[:, 1], c=colour, s=90, edgecolors="k", label=label, zorder=3)
+    for (h1, h2, _), corners in points.items():
+        ax.annotate(" & ".join(corners), (h1, h2), textcoords="offset points", xytext=(6, 6), fontsize=8)
+    w = np.asarray(thetas[1], dtype=float)[0]
+    u = np.linspace(-0.2, 1.2, 2)
+    if abs(w[2]) > 1e-12:
+        ax.plot(u, -(w[0] + w[1] * u) / w[2], "k--", lw=1, label="output $z = 0$")
+    ax.set(title=f"{title}: corners in hidden-unit space", xlabel="$a_1$", ylabel="$a_2$",
+           xlim=(-0.2, 1.35), ylim=(-0.2, 1.35), aspect="equal")
+    ax.legend(fontsize=7, loc="center")
+
+
 try:
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
+    feedforward(XOR_THETAS, TRUTH_INPUTS)  # fails early while feedforward is a stub
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     plot_regions(lambda P: feedforward(XOR_THETAS, P)[:, 0], "XOR network", axes[0])
-    hidden = sigmoid(add_bias(TRUTH_INPUTS) @ np.asarray(XOR_THETAS[0]).T)
-    axes[1].scatter(hidden[:, 0], hidden[:, 1], c=_xor, cmap="coolwarm", s=80, edgecolors="k")
-    axes[1].set(title="corners in hidden-unit space", xlabel="$a_1$", ylabel="$a_2$")
+    plot_hidden_space(XOR_THETAS, _xor, "XOR", axes[1])
+    plot_hidden_space(XNOR_THETAS, 1 - _xor, "XNOR", axes[2])
+    plt.tight_layout()
     plt.show()
-except NotImplementedError:
-    print("Implement feedforward and XOR_THETAS to see this figure.")
+except (NameError, NotImplementedError) as _err:
+    print(f"No figure yet ({type(_err).__name__}: {_err}).\n"
+          "Implement feedforward (section 5) and define XNOR_THETAS and XOR_THETAS (section 6), "
+          "then run this cell again.")
 
 # %% [markdown]
 # ## 7. Aggregating $\pm 1$ perceptrons
@@ -325,14 +399,14 @@ except NotImplementedError:
 # `sign_aggregate(alphas, G)` takes the votes as a matrix `G` of shape `(m, T)` (row = example)
 # and `alphas` of length `T + 1`, with `alphas[0]` the constant term.  With
 # $\alpha = (-1, 1, 1)$ the vote is $+1$ only when both $g_1 = g_2 = +1$: that is AND.
+# `alphas` may be a tuple, a list or an array (the tests pass all three).
 
 # %% given="ALPHA_AND"
 
 # %% solution="sign_aggregate"
 
 # %% test="sign_aggregate" points=1
-_G = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
-ag.expect_close(sign_aggregate(ALPHA_AND, _G), [-1, -1, -1, 1], "sign_aggregate(ALPHA_AND, all +-1 pairs)")
+ag.expect_close(sign_aggregate(ALPHA_AND, PM_PAIRS), [-1, -1, -1, 1], "sign_aggregate(ALPHA_AND, all +-1 pairs)")
 ag.expect_shape(sign_aggregate([0.5, 1.0, -2.0, 1.0], np.ones((6, 3))), (6,), "sign_aggregate with T = 3")
 
 # %% cases="sign_aggregate"
@@ -349,7 +423,9 @@ mistake("paired alphas[0] with g_1 (off by one: the constant must be alphas[0])"
 ag.score(ag.check_cases("sign_aggregate", ag.baked("sign_aggregate")), points=1)
 
 # %% [markdown]
-# Now choose `ALPHA_OR` (a vote that is $+1$ unless both perceptrons say $-1$) and build XOR
+# Now choose `ALPHA_OR` (a vote that is $+1$ unless both perceptrons say $-1$): in the first cell
+# below write `ALPHA_OR = (alpha0, alpha1, alpha2)` in place of `# YOUR CODE HERE` and the `raise` line.
+# Then build XOR
 # from three aggregations, following $\text{XOR}(g_1, g_2) = \text{OR}\big(\text{AND}(-g_1, g_2),\ \text{AND}(g_1, -g_2)\big)$.
 # `xor_by_aggregation(G)` takes `G` of shape `(m, 2)` and returns $\pm 1$ of shape `(m,)`.
 
@@ -358,7 +434,7 @@ ag.score(ag.check_cases("sign_aggregate", ag.baked("sign_aggregate")), points=1)
 # %% solution="xor_by_aggregation"
 
 # %% test="xor_by_aggregation" points=1
-ag.expect_close(xor_by_aggregation(_G), [-1, 1, 1, -1], "xor_by_aggregation(all +-1 pairs)")
+ag.expect_close(xor_by_aggregation(PM_PAIRS), [-1, 1, 1, -1], "xor_by_aggregation(all +-1 pairs)")
 
 # %% hidden="xor_by_aggregation" points=1
 _pairs = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
