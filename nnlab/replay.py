@@ -53,7 +53,7 @@ class CellScore:
     @property
     def report(self):
         mark = "PASS" if self.score >= self.max_score else "FAIL"
-        lines = [f"[{mark}] {self.cell_id}: {self.score:g} / {self.max_score:g} points"]
+        lines = [f"[{mark}] {self.cell_id}: score {round(self.score, 2):g} / {self.max_score:g}"]
         lines += [f"    - {m}" for m in self.messages]
         return "\n".join(lines)
 
