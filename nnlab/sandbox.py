@@ -237,19 +237,23 @@ class SandboxedKernelManager(AsyncKernelManager):
             raise SandboxError(f"refusing to copy {src} into a sandbox: it looks like a course checkout "
                                f"(has {hits}); run the notebook from its own folder")
         base = Path(tempfile.mkdtemp(prefix="nnlab-sandbox-"))
-        os.chmod(base, 0o711)
+        try:
+            os.chmod(base, 0o711)  # nobody may pass through to run/, not list stage/
+            run = base / "run"
+            for d in (run, run / "home", run / "work"):
+                d.mkdir()
+            self._copy_inputs(src, run / "work")
+            self._seed_matplotlib_cache(run / "home" / ".config" / "matplotlib")
+            if os.geteuid() == 0:
+                for dirpath, dirnames, filenames in os.walk(run):
+                    os.chown(dirpath, SANDBOX_UID, SANDBOX_UID)
+                    for f in filenames:
+                        os.chown(os.path.join(dirpath, f), SANDBOX_UID, SANDBOX_UID)
+            (base / "stage").mkdir()
+        except BaseException:
+            shutil.rmtree(base, ignore_errors=True)
+            raise
         self._base = base
-        run = base / "run"
-        for d in (run, run / "home", run / "work"):
-            d.mkdir()
-        self._copy_inputs(src, run / "work")
-        self._seed_matplotlib_cache(run / "home" / ".config" / "matplotlib")
-        if os.geteuid() == 0:
-            for dirpath, dirnames, filenames in os.walk(run):
-                os.chown(dirpath, SANDBOX_UID, SANDBOX_UID)
-                for f in filenames:
-                    os.chown(os.path.join(dirpath, f), SANDBOX_UID, SANDBOX_UID)
-        (base / "stage").mkdir()
         self.run_dir = str(run)
 
     def _copy_inputs(self, src, dest):

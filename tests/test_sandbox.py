@@ -531,3 +531,12 @@ def test_filling_the_disk_kills_the_sandbox(course):
     assert km.disk_quota_exceeded
     run_sync(km.cleanup_resources)()
     assert not Path(km.run_dir).exists()
+
+
+@needs_bwrap
+def test_refuses_an_oversized_folder(course, tmp_path):
+    (tmp_path / "a.bin").write_bytes(b"0" * 2048)
+    km = SandboxedKernelManager(copy_max_bytes=1024)
+    with pytest.raises(SandboxError, match="refusing to copy"):
+        run_sync(km.start_kernel)(cwd=str(tmp_path))
+    assert km._base is None
