@@ -779,7 +779,7 @@ ag.score(_r, points=2)
 # %% [markdown]
 # ### Ten layers deep
 #
-# The network below has 256 inputs, ten hidden layers of 256 units and 10 outputs; 500 examples
+# The network below has 256 inputs, ten hidden layers of 256 units and 10 outputs; 200 examples
 # with standard normal features go in.  We compare four initializations (biases 0):
 # a normal law with the small standard deviation $10^{-2}$ that is often used for small networks,
 # Xavier, He, and a normal law with standard deviation 1.
@@ -798,11 +798,13 @@ ag.score(_r, points=2)
 #   With ReLU the same weights make the activations *explode* by a factor of about 11 per layer.
 # * **Xavier keeps tanh alive** (the spread decays only slowly, because tanh is a little flatter
 #   than the identity), but with ReLU it halves the second moment at every layer.
-# * **He keeps ReLU activations at a constant scale** through all ten layers.
+# * **He keeps ReLU activations at a constant scale** through all ten layers.  On tanh, He's
+#   variance (twice Xavier's for square layers) already pushes many units towards $\pm 1$:
+#   each scheme fits the activation it was derived for.
 
 # %%
 _sizes = [256] * 11 + [10]
-_Xdeep = np.random.default_rng(0).normal(size=(500, 256))
+_Xdeep = np.random.default_rng(0).normal(size=(200, 256))
 
 
 def _normal_net(std, seed):
@@ -848,15 +850,18 @@ try:
     fig, axes = plt.subplots(2, len(_nets), figsize=(15, 6.5))
     for row, (act, g) in enumerate((("tanh", np.tanh), ("relu", lambda z: np.maximum(z, 0.0)))):
         for col, (name, thetas) in enumerate(_nets.items()):
-            acts = _activations(thetas, _Xdeep[:200], g)
+            acts = _activations(thetas, _Xdeep, g)
             ax = axes[row, col]
             for l in _shown:
                 counts, edges = np.histogram(acts[l], bins=60)
                 ax.stairs(counts / counts.sum(), edges, label=f"layer {l + 1}")
             ax.set_title(f"{act}, {name}", fontsize=10)
+            if act == "relu":
+                ax.set_yscale("log")  # half of the ReLU outputs are exactly 0: a log scale shows the rest
             ax.set_yticks([])
             ax.legend(fontsize=7)
-    fig.suptitle("histograms of the hidden activations of layers 1, 4, 7 and 10 (note the different x scales)")
+    fig.suptitle("histograms of the hidden activations of layers 1, 4, 7 and 10 (note the different x scales; "
+                 "ReLU counts on a log scale)")
     plt.tight_layout()
     plt.show()
 except NotImplementedError:
