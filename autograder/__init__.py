@@ -18,6 +18,7 @@ from autograder.checks import (CheckFailed, Checker, LiveBackend, NotInKernel, R
                                central_differences, explain, judge_call, load_trusted, mutated, reference, trust_in_this_cell,
                                unpack)
 from autograder.compare import compare
+from autograder.display import INSTALL_HINT
 from autograder.watchdog import install as _install_watchdog
 
 _live = Checker(LiveBackend())
@@ -37,7 +38,7 @@ expect_gradient = _live.expect_gradient
 _install_watchdog()
 
 __all__ = [
-    "CheckFailed", "GRADER", "NotInKernel", "Result", "call", "cases", "central_differences", "check_call",
+    "INSTALL_HINT", "CheckFailed", "GRADER", "NotInKernel", "Result", "call", "cases", "central_differences", "check_call",
     "check_cases", "check_gradient", "compare", "expect_close", "expect_gradient", "expect_no_warnings",
     "expect_raises", "expect_shape", "explain", "judge_call", "load_trusted", "mutated", "reference", "score", "student",
     "tolerances", "trust_in_this_cell", "unpack",

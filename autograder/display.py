@@ -30,16 +30,28 @@ INDENT = "  "
 PASS_MARK = "\u2713"  # ✓
 MAX_SUBJECTS = 4      # names shown in a pass line
 
-#: Shown by the first cell of every notebook when ``import autograder`` fails (the
-#: authoring files spell it out: this module is not importable then).  Lines stay
-#: short for the same reason as :data:`LINE_WIDTH`.
-INSTALL_HINT = (
-    "The course's checking library is not installed in this kernel.\n"
-    "In a terminal, in your clone of the students' repository\n"
-    "(nn-learning-lab-student), run:   pip install \".[notebooks]\"\n"
-    "then restart the kernel.  Not `pip install autograder`: that is\n"
-    "an unrelated package."
-)
+#: Shown by the first cell of every notebook when ``import autograder`` fails.  That
+#: cell cannot import it from here, so the authoring files paste
+#: :data:`INSTALL_SNIPPET` (``tests/test_messages.py`` runs it).  The first line
+#: fits after ``ModuleNotFoundError: `` within ``nbgrader validate``'s 87 characters.
+_INSTALL_LINES = [
+    "the course library is not installed in this kernel.",
+    "In a terminal, in your clone of the student repository",
+    "(nn-learning-lab-student), run",
+    '    pip install ".[notebooks]"',
+    "then restart the kernel (not `pip install autograder`:",
+    "that is an unrelated package).",
+]
+INSTALL_HINT = "\n".join(_INSTALL_LINES)
+INSTALL_SNIPPET = "\n".join([
+    "try:",
+    "    import autograder as ag",
+    "except ModuleNotFoundError:  # no course library (or no NumPy) in this kernel",
+    "    raise ModuleNotFoundError(",
+    *[f"        {(line + chr(10)) if k < len(_INSTALL_LINES) - 1 else line!r}"
+      for k, line in enumerate(_INSTALL_LINES)],
+    "    ) from None",
+]) + "\n"
 
 
 # ------------------------------------------------------------------ failure messages

@@ -81,6 +81,22 @@ def test_patterns_are_named(transform, words):
     assert words in compare(transform(e), e).message
 
 
+def test_a_constant_factor_is_named_only_from_two_distinct_entries():
+    assert "times the expected" in compare(np.array([2.0, -4.0, 6.0]), np.array([1.0, -2.0, 3.0])).message
+    assert "times the expected" not in compare(2.0, 1.0).message            # any number is a multiple of another
+    assert "times the expected" not in compare(np.array([3.0, 3.0]), np.ones(2)).message  # a constant is too
+    assert "times the expected" not in compare(np.array([0.0, 0.0, 6.0]), np.array([0.0, 0.0, 3.0])).message
+    assert "sign is flipped" in compare(-0.25, 0.25).message              # a sign is still worth naming
+
+
+def test_positions_in_lists_of_matrices_read_as_python_indexing():
+    e = [np.zeros((2, 3)), np.arange(6.0).reshape(3, 2)]
+    r = [e[0], e[1].copy()]
+    r[1][2, 0] = -1.0
+    assert compare(r, e, "grads").message.startswith("grads[1][2, 0]: expected 4, received -1")
+    assert compare((0.5, r), (0.5, e)).message.startswith("result[1][1][2, 0]: expected 4, received -1")
+
+
 def test_shape_mismatch_hints():
     e = np.arange(6.0).reshape(2, 3)
     assert "transpose" in compare(e.T, e).message
