@@ -36,6 +36,14 @@ CELL_TIMEOUT_S = 60
 # How long a process that survived the sandbox would need to show itself by touching its marker.
 SURVIVOR_GRACE_S = 1.5
 MARK = "RESULT "
+HOST_SECRET_VAR = "NNLAB_TEST_HOST_SECRET"
+# What a sandboxed kernel's environment may hold: what the sandbox sets, and what
+# ipykernel/IPython add themselves at startup.
+KERNEL_ENV = {"PATH", "HOME", "MPLCONFIGDIR", "MPLBACKEND", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+              "MKL_NUM_THREADS", "PYTHONDONTWRITEBYTECODE", "PYTHONNOUSERSITE", "LANG", "TMPDIR",
+              "JPY_PARENT_PID", "NBGRADER_EXECUTION", "NBGRADER_VALIDATING",
+              "PWD", "TERM", "CLICOLOR", "CLICOLOR_FORCE", "FORCE_COLOR", "PAGER", "GIT_PAGER",
+              "PYDEVD_USE_FRAME_EVAL"}
 
 
 def notebook(*sources):
@@ -147,7 +155,8 @@ def attacked(course):
             value = {p: open(f'/proc/{p}/cmdline', 'rb').read().replace(b'\\0', b' ').decode()[:80]
                      for p in os.listdir('/proc') if p.isdigit()}"""),
         attempt("kill_host_pid", f"import os, signal; os.kill({os.getpid()}, signal.SIGSTOP)"),
-        attempt("stop_parent", "import os, signal; value = os.getppid(); os.kill(os.getppid(), signal.SIGSTOP)"),
+        attempt("ppid", "import os; value = os.getppid()"),
+        attempt("stop_parent", "import os, signal; os.kill(os.getppid(), signal.SIGSTOP)"),
         attempt("still_alive", "value = 'alive'"),
         attempt("network", f"""
             import socket
@@ -188,7 +197,17 @@ def attacked(course):
         attempt("big_file", "f = open('big.bin', 'wb'); f.write(b'0' * (80 * 2**20)); f.close()"),
         attempt("env", "import os; value = dict(os.environ)"),
     ]
-    nb, km = execute(notebook(*cells), course["alice"])
+    saved = os.environ.get("NBGRADER_EXECUTION")
+    os.environ[HOST_SECRET_VAR] = "HOST-ENV-SECRET"  # the kernel must not inherit the grader's environment
+    os.environ["NBGRADER_EXECUTION"] = "autograde"  # ... except nbgrader's own markers
+    try:
+        nb, km = execute(notebook(*cells), course["alice"])
+    finally:
+        del os.environ[HOST_SECRET_VAR]
+        if saved is None:
+            del os.environ["NBGRADER_EXECUTION"]
+        else:
+            os.environ["NBGRADER_EXECUTION"] = saved
     try:
         course["listener"].accept()
         course["accepted"] = True
@@ -254,9 +273,9 @@ def test_no_grader_process_visible(attacked):
 def test_signals_do_not_reach_the_host(attacked):
     res, _ = attacked
     assert "ProcessLookupError" in failed(res, "kill_host_pid")
-    # its parent is the sandbox's init, PID 1 of its own namespace
-    assert res["stop_parent"]["ok"] is True or "stop_parent" in res
-    assert res["still_alive"]["value"] == "alive"
+    # its parent is the sandbox's init, PID 1 of its own namespace, which ignores the signal
+    assert res["ppid"]["value"] == 1
+    assert "stop_parent" in res and res["still_alive"]["value"] == "alive"
     with open(f"/proc/{os.getpid()}/stat") as f:
         assert f.read().split(") ")[1][0] in "RS"  # this test process was not stopped
 
@@ -304,8 +323,8 @@ def test_environment_is_minimal(attacked):
     env = attacked[0]["env"]["value"]
     assert env["MPLBACKEND"] == "Agg" and env["OPENBLAS_NUM_THREADS"] == "1"
     assert env["HOME"].startswith("/tmp/") and env["JPY_PARENT_PID"] == "1"  # its init, not the grader
-    leaked = [k for k in os.environ if k not in env and k not in ("PWD",)]
-    assert all(k in env for k in ("PATH", "HOME", "MPLCONFIGDIR")) and leaked  # host variables stay out
+    assert HOST_SECRET_VAR not in env and env["NBGRADER_EXECUTION"] == "autograde"
+    assert set(env) <= KERNEL_ENV, set(env) - KERNEL_ENV
 
 
 # ------------------------------------------------------------ honest students
