@@ -714,8 +714,8 @@ _first = ag.call("minibatches", [40, 6], {"rng": np.random.default_rng(123)})
 np.random.seed(2)
 _second = ag.call("minibatches", [40, 6], {"rng": np.random.default_rng(123)})
 _other = ag.call("minibatches", [40, 6], {"rng": np.random.default_rng(124)})
-# Are the examples themselves shuffled?  400 epochs of m = 20, batch_size = 5.
-_epochs = [ag.call("minibatches", [20, 5], {"rng": np.random.default_rng(2000 + _k)}) for _k in range(400)]
+# Are the examples themselves shuffled?  5 epochs of m = 400, batch_size = 5.
+_epochs = [ag.call("minibatches", [400, 5], {"rng": np.random.default_rng(2000 + _k)}) for _k in range(5)]
 # Coverage, sizes and shuffling on several shapes.
 _shapes = [(10, 4), (12, 3), (7, 7), (53, 8), (9, 2), (1, 5)]
 _outs = [ag.call("minibatches", [_m, _bs], {"rng": np.random.default_rng(70 + _k)})
@@ -756,26 +756,31 @@ if ag.GRADER:
         else:
             _r.record(1.0)
 
-    # Indices 0 and 1 share a batch of 5 (of 20) with probability p = 4/19 under a uniform shuffle.
-    # Over n = 400 epochs the frequency has standard error sqrt(p (1 - p) / n) ~ 0.02; allow 6 of them.
+    # Under a uniform shuffle the examples 2k and 2k + 1 share a batch of 5 (of 400) with probability
+    # p = 4/399.  Over n = 5 x 200 such pairs the frequency has standard error sqrt(p (1 - p) / n) ~ 0.003
+    # (the pairs of one epoch are nearly independent); allow 6 of them.  Batches of consecutive examples
+    # in shuffled order put 4 of every 5 pairs together.
     _together, _n, _broken = 0, 0, ""
     for _out in _epochs:
-        _b, _msg = _batches_of(_out, "minibatches(20, 5, rng=...)")
-        if _b is None:
-            _broken = _msg
+        _b, _msg = _batches_of(_out, "minibatches(400, 5, rng=...)")
+        if _b is None or sorted(np.concatenate(_b).tolist()) != list(range(400)):
+            _broken = _msg or "minibatches(400, 5, rng=...) does not hold every index 0..399 exactly once"
             break
-        _n += 1
-        _together += any((0 in b) and (1 in b) for b in _b)
-    _p = 4 / 19
+        _batch_of = np.empty(400, dtype=int)
+        for _j, _batch in enumerate(_b):
+            _batch_of[_batch] = _j
+        _n += 200
+        _together += int(np.sum(_batch_of[0::2] == _batch_of[1::2]))
+    _p = 4 / 399
     if _broken:
         _r.fail(_broken, weight=2)
     elif abs(_together / _n - _p) <= 6 * np.sqrt(_p * (1 - _p) / _n):
         _r.record(1.0, weight=2)
     else:
-        _r.fail(f"indices 0 and 1 were in the same batch in {_together} of {_n} epochs of minibatches(20, 5); "
-                f"a uniform shuffle puts them together in about {100 * _p:.0f}% of the epochs: shuffle the "
-                "examples themselves (consecutive examples must not stay together), not only the order of the "
-                "batches", weight=2)
+        _r.fail(f"in 5 epochs of minibatches(400, 5), {_together} of {_n} pairs of neighbouring examples "
+                f"(2k, 2k + 1) were in the same batch; a uniform shuffle puts about {100 * _p:.0f}% of them "
+                "together: shuffle the examples themselves (consecutive examples must not stay together), not "
+                "only the order of the batches", weight=2)
 
     for (_m, _bs), _out in zip(_shapes, _outs):
         _label = f"minibatches({_m}, {_bs}, rng=...)"
@@ -847,6 +852,7 @@ case([1.0, 2.0, 0.5], 2)
 case([2.0, 1.0, 1.0, 1.0, 0.9], 2)
 case([2.0, 1.0, 1.0, 1.0, 0.9], 3)
 case([2.0, 1.0, 1.0, 3.0, 3.0, 3.0, 0.5], 3)  # only a tie counted as an improvement gives 2
+case([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2)  # rising from the start: the answer is epoch 0
 case([4.0, 3.0, 2.0, 1.0], 2)
 case([0.9, 0.7, 0.8, 0.6, 0.65, 0.66, 0.64, 0.67, 0.3, 0.2], 3)
 case([3.0, 3.0, 3.0, 3.0, 3.0], 10)
