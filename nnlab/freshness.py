@@ -198,9 +198,9 @@ def source_differences(a, b, where="source"):
         if k % 2:
             out += payload_differences(x, y, f"{where} payload {k // 2}")
         elif x != y:
-            line = next((i for i, (u, v) in enumerate(zip(x.splitlines() + [""], y.splitlines() + [""]))
-                         if u != v), 0)
-            out.append(f"{where}: text differs (line {line + 1} of the segment before payload {k // 2})")
+            u, v = next(((u, v) for u, v in zip(x.splitlines() + [""], y.splitlines() + [""]) if u != v),
+                        (x, y))
+            out.append(f"{where}: text differs: {u.strip()[:70]!r} vs {v.strip()[:70]!r}")
     return out
 
 

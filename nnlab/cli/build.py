@@ -37,7 +37,10 @@ def _stale_parts(cfg, assignment, built):
 
 
 def stale_reasons(cfg, assignment):
-    """Why the committed source notebook or key is not what the authoring file builds ([] = fresh)."""
+    """Why the committed source notebook or key is not what the authoring file builds ([] = fresh).
+
+    Each difference reads "<what the current inputs build> vs <the committed file>".
+    """
     stale = _stale_parts(cfg, assignment, build_both(cfg, assignment))
     return [f"{p.relative_to(cfg.ROOT)}: {d}" for p, ds in stale.items() for d in ds]
 
