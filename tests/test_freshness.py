@@ -219,8 +219,9 @@ def _check_copy(root, aid=AID):
     """Staleness before and after `nnlab build`, judged in a fresh interpreter (its own `solutions`)."""
     files = [source_notebook(root, aid), nbbuild.key_path(root, aid)]
     before = [f.read_bytes() for f in files]
+    # `python -c` puts the current directory first on sys.path: the copy's course_config and solutions.
     run = subprocess.run([sys.executable, "-c", CHILD_CHECK, aid], cwd=root, capture_output=True, text=True,
-                         timeout=CHILD_TIMEOUT_S, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+                         timeout=CHILD_TIMEOUT_S)
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
     result["stdout"] = run.stdout
