@@ -517,7 +517,7 @@ class Checker:
             message = f"{exc_type.__name__} raised, but its message {text!r} does not mention {missing}"
         else:
             message = None
-        self._verdict(getattr(fn, "__name__", "function"), message, uses)
+        self._verdict(f"{getattr(fn, '__name__', 'function')}({_describe(args, kwargs)})", message, uses)
 
     def expect_gradient(self, cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL, uses=()):
         """Check an analytic gradient against central differences of the same cost.

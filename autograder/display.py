@@ -117,8 +117,8 @@ def render_failure(exc):
 # ------------------------------------------------------------------ pass line
 
 _cell = None  # the running cell's checks: {"names": [...], "failed": n}
-_CALLED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")      # sigmoid( but not np.zeros(
-_CONSTANT = re.compile(r"(?<![\w.])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")  # THETA_AND, XOR_THETAS
+_WORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")      # sigmoid, THETA_AND; not zeros in np.zeros
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # THETA_AND, XOR_THETAS (not X)
 
 
 def _shell():
@@ -157,12 +157,25 @@ def _report(result=None):
 
 
 def subjects(names, namespace=None):
-    """The notebook names a cell's checks are about, in order: ``sigmoid`` from ``"sigmoid([-1, 0, 1])"``."""
+    """The notebook names a cell's checks are about, in order: ``sigmoid`` from ``"sigmoid([-1, 0, 1])"``.
+
+    With the notebook's ``namespace``: the functions defined in the notebook and
+    the UPPER_CASE constants it binds that the labels mention.  Without: the
+    names called in the labels and the UPPER_CASE constants.
+    """
     found = []
     for name in names:
-        for match in [*_CALLED.finditer(name), *_CONSTANT.finditer(name)]:
+        for match in _WORD.finditer(name):
             word = match.group(1)
-            if word not in found and (namespace is None or word in namespace):
+            if word in found:
+                continue
+            if namespace is None:
+                about = name[match.end():].lstrip().startswith("(") or _CONSTANT.fullmatch(word)
+            else:
+                value = namespace.get(word, _WORD)
+                about = value is not _WORD and (_CONSTANT.fullmatch(word) or (
+                    callable(value) and getattr(value, "__module__", None) == "__main__"))
+            if about:
                 found.append(word)
     return found
 
