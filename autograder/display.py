@@ -62,20 +62,20 @@ _BREAKS = re.compile(r"\s+(?=— )|;\s+|\s+(?=\(computed with your )")
 _RECEIVED = ", received "
 
 
-def wrap(message):
-    """``message`` as short lines: the first fits after ``CheckFailed: ``, the rest are indented.
+def wrap(message, prefix=PREFIX):
+    """``message`` as short lines: the first fits after ``prefix`` (``CheckFailed: ``), the rest are indented.
 
     The one-line form stays what :class:`CheckFailed` carries (feedback is read
     line by line); this is only how the kernel shows it.
     """
     lines = []
     for part in (p for p in _BREAKS.split(str(message)) if p.strip()):
-        width = LINE_WIDTH - (0 if lines else len(PREFIX))
+        width = LINE_WIDTH - (0 if lines else len(prefix))
         # "where: expected X, received Y": too long for one line, received Y starts the next
         pieces = part.split(_RECEIVED, 1) if len(part) > width else [part]
         pieces = [pieces[0] + ","] + ["received " + pieces[1]] if len(pieces) == 2 else pieces
         for piece in pieces:
-            width = LINE_WIDTH - (0 if lines else len(PREFIX))
+            width = LINE_WIDTH - (0 if lines else len(prefix))
             lines += textwrap.wrap(piece, width=width, initial_indent=INDENT if lines else "",
                                    subsequent_indent=INDENT, break_on_hyphens=False)
     return "\n".join(lines)
@@ -102,8 +102,8 @@ def user_traceback(tb):
 
 
 def render_failure(exc):
-    """IPython's structured traceback for a failed check (``CheckFailed._render_traceback_``)."""
-    shown = type(exc)(wrap(str(exc)))
+    """IPython's structured traceback for one of this library's errors (their ``_render_traceback_``)."""
+    shown = type(exc)(wrap(str(exc), f"{type(exc).__name__}: "))
     try:
         ip = _shell()
         tb = user_traceback(exc.__traceback__)

@@ -14,11 +14,17 @@ from autograder.tolerances import CELL_TIME_LIMIT_S, KERNEL_MEMORY_GB
 
 
 class CellTimeLimit(Exception):
-    """This cell ran past the per-cell limit while grading."""
+    """This cell ran past the per-cell limit while nbgrader ran the notebook."""
+
+    def _render_traceback_(self):
+        # the student's frames (where their code was when time ran out), not _alarm's
+        from autograder.display import render_failure
+        return render_failure(self)
 
 
 def _alarm(signum, frame):
-    raise CellTimeLimit(f"this cell ran longer than {CELL_TIME_LIMIT_S:g} s while grading "
+    __tracebackhide__ = True
+    raise CellTimeLimit(f"this cell ran longer than {CELL_TIME_LIMIT_S:g} s while nbgrader ran the notebook "
                         "(an infinite loop, or far too much work?)")
 
 

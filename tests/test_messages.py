@@ -171,6 +171,24 @@ def test_the_install_snippet_works_in_plain_python():
     assert 'pip install ".[notebooks]"' in run.stderr
 
 
+def test_a_cell_time_limit_shows_the_students_loop_and_a_short_message():
+    """While nbgrader runs a notebook, a runaway cell is stopped; the student sees where, not our alarm."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in (
+        "import autograder as ag", "def spin():\n    while True:\n        pass", "spin()")])
+    saved = {k: os.environ.get(k) for k in ("NBGRADER_EXECUTION", "NNLAB_CELL_TIME_LIMIT_S")}
+    os.environ.update(NBGRADER_EXECUTION="validate", NNLAB_CELL_TIME_LIMIT_S="2")
+    try:
+        NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute()
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    shown = _traceback(nb.cells[2])
+    assert "spin()" in shown and "while True" in shown and "watchdog" not in shown and "_alarm" not in shown
+    message = _message_lines(_as_validate_prints(shown), "CellTimeLimit")
+    assert not any(line.endswith("...") for line in message), message
+    assert "infinite loop" in " ".join(" ".join(message).split())
+
+
 # ------------------------------------------------------------------ nbgrader validate itself
 
 def test_nbgrader_validate_output_keeps_the_message(tmp_path):
