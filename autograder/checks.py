@@ -478,12 +478,20 @@ class Checker:
         received = self.backend.received("close", name, received)
         self._verdict(name, explain(received, expected, name, rtol=rtol, atol=atol, variants=mistakes), uses)
 
-    def expect_shape(self, received, shape, name="value", *, uses=()):
-        """Raise :class:`CheckFailed` unless ``np.shape(received) == shape``."""
+    def expect_shape(self, received, shape, name="value", *, mistakes=None, uses=()):
+        """Raise :class:`CheckFailed` unless ``np.shape(received) == shape``.
+
+        ``mistakes`` maps a known mistake, in plain words, to the shape it gives
+        (``{"added a row of ones instead of a column": (4, 2)}``).
+        """
         __tracebackhide__ = True
         got = self.backend.received("shape", name, list(_shape(received)))
         got = tuple(int(n) for n in got) if isinstance(got, (list, tuple)) else got
-        message = None if got == tuple(shape) else f"{name}: expected shape {tuple(shape)}, received shape {got}"
+        message = None
+        if got != tuple(shape):
+            message = f"{name}: expected shape {tuple(shape)}, received shape {got}"
+            named = [words for words, s in (mistakes or {}).items() if got == tuple(s)]
+            message += f" — this is exactly what you get if you {named[0]}" if named else ""
         self._verdict(name, message, uses)
 
     def expect_no_warnings(self, fn, *args, name=None, uses=(), **kwargs):

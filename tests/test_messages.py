@@ -223,6 +223,17 @@ def test_visible_and_hidden_tests_name_a_mistake_in_the_same_words():
     assert str(visible.value).endswith(f"— this is exactly what you get if you {MISTAKE}")
 
 
+def test_shape_checks_name_a_mistake_by_its_shape():
+    rows = np.vstack([np.ones((1, 2)), np.zeros((3, 2))])  # a row of ones added instead of a column
+    mistakes = {"added a row of ones instead of a column": (4, 2)}
+    with pytest.raises(ag.CheckFailed, match=r"expected shape \(3, 3\), received shape \(4, 2\) — this is "
+                                             r"exactly what you get if you added a row of ones instead of a column"):
+        ag.expect_shape(rows, (3, 3), "add_bias(X)", mistakes=mistakes)
+    with pytest.raises(ag.CheckFailed) as plain:
+        ag.expect_shape(np.zeros(9), (3, 3), "add_bias(X)", mistakes=mistakes)
+    assert "exactly what you get" not in str(plain.value)
+
+
 def test_a_value_matching_no_mistake_gets_the_plain_message():
     with pytest.raises(ag.CheckFailed) as failed:
         ag.expect_close(np.tanh(Z), logistic(Z), "sigmoid([-1, 0, 1])", mistakes={MISTAKE: logistic(-Z)})
