@@ -21,14 +21,23 @@
 # saturated outputs, the bias column — when your notebook is graded.  Only edit the cells
 # that say `YOUR CODE HERE`; keep names and signatures as they are.  Conventions: `X` has
 # one example per **row**, shape `(m, n)`; labels `y` are integers `0..K-1`; a network's
-# weights are a list `thetas` with `thetas[l]` of shape $(s_{l+1}, s_l + 1)$ whose
-# **column 0 multiplies the bias unit**.
+# weights are a list `thetas` in which `thetas[k]` (Python index $k = 0, 1, \dots$) is the
+# lectures' $\Theta^{(k+1)}$, of shape `(layer_sizes[k+1], layer_sizes[k] + 1)` — i.e.
+# $\Theta^{(l)}$ = `thetas[l-1]` has shape $(s_{l+1}, s_l + 1)$ — and whose **column 0 multiplies
+# the bias unit**.
 
 # %% locked=true
 import numpy as np
 import matplotlib.pyplot as plt
 
-import autograder as ag
+try:
+    import autograder as ag
+except ImportError as _err:
+    raise ImportError(
+        "The course's checking library is not installed in this kernel. In a terminal, inside your clone "
+        "of the students' repository (nn-learning-lab-student), run:  pip install \".[notebooks]\"  "
+        "then restart the kernel. Do NOT run `pip install autograder`: that is an unrelated package."
+    ) from _err
 
 # %% [markdown]
 # Four helpers you may use (you do not have to): `as_float_array` and `check_shape` from
@@ -202,7 +211,7 @@ mistake("took np.log(h) and np.log(1 - h) of the rounded sigmoid (compute them f
 
 # %% hidden="logistic_cost" points=3
 _trusted = ag.trusted("sigmoid add_bias")
-_r = ag.check_cases(logistic_cost, ag.baked("logistic_cost"), trusted=_trusted)
+_r = ag.check_cases(logistic_cost, ag.baked("logistic_cost"), trusted=_trusted, stable=True)
 # Is the gradient the derivative of the student's own cost?  (Names a mismatch between the two.)
 _rng = np.random.default_rng(2021)
 for _m, _n, _lam in [(6, 3, 1.3), (4, 3, 0.0)]:
@@ -396,7 +405,7 @@ mistake("took np.log of the sigmoid outputs, which round to exactly 0 or 1 when 
                     + l2_penalty(th, lam, m)))
 
 # %% hidden="nn_cost" points=3
-ag.score(ag.check_cases(nn_cost, ag.baked("nn_cost"),
+ag.score(ag.check_cases(nn_cost, ag.baked("nn_cost"), stable=True,
                         trusted=ag.trusted("feedforward sigmoid add_bias one_hot l2_penalty")), points=3)
 
 # %% [markdown]
@@ -532,7 +541,7 @@ mistake("subtracted the maximum of the whole matrix instead of each row's maximu
         lambda Z: np.exp(np.asarray(Z) - np.max(Z)) / np.sum(np.exp(np.asarray(Z) - np.max(Z)), axis=1, keepdims=True))
 
 # %% hidden="softmax" points=2
-ag.score(ag.check_cases(softmax, ag.baked("softmax")), points=2)
+ag.score(ag.check_cases(softmax, ag.baked("softmax"), stable=True), points=2)
 
 # %% [markdown]
 # ## 7. Softmax cross-entropy
@@ -601,7 +610,7 @@ mistake("did not subtract each row's maximum before np.exp (overflow to inf, inf
         lambda Z, y: -np.mean(np.log((np.exp(Z) / np.sum(np.exp(Z), axis=1, keepdims=True))[np.arange(len(y)), y])))
 
 # %% hidden="softmax_cross_entropy" points=2
-ag.score(ag.check_cases(softmax_cross_entropy, ag.baked("softmax_cross_entropy"),
+ag.score(ag.check_cases(softmax_cross_entropy, ag.baked("softmax_cross_entropy"), stable=True,
                         trusted=ag.trusted("softmax one_hot")), points=2)
 
 # %% [markdown]
@@ -624,7 +633,7 @@ ag.score(ag.check_cases(softmax_cross_entropy, ag.baked("softmax_cross_entropy")
 # (the lecture's "Fun Time" question; answer 2).
 #
 # `weight_elimination(thetas)` returns the pair `(value, grads)`: `value` is $R$, and
-# `grads` is a list with one matrix per layer, shaped like `thetas[l]`, holding
+# `grads` is a list with one matrix per layer, `grads[k]` shaped like `thetas[k]`, holding
 # $\partial R / \partial \Theta^{(l)}_{j,i}$ — with **zeros in column 0**.
 
 # %% solution="weight_elimination"
@@ -727,5 +736,8 @@ except NotImplementedError:
 #   examples, and penalizes every weight except column 0 of each matrix.
 # * With sigmoid outputs the squared error's gradient vanishes when a unit is confidently
 #   wrong; cross-entropy's does not.
-# * Weight elimination $\sum w^2/(1+w^2)$ has derivative $2w/(1+w^2)^2$: it pushes small
-#   weights to 0 and leaves large ones alone.
+# * Weight elimination $\sum w^2/(1+w^2)$ has derivative $2w/(1+w^2)^2$.  Near $w = 0$ that
+#   push is about $2w$, like weight decay's, so it fades as a weight shrinks: small weights are
+#   shrunk *towards* 0 but (unlike L1) never set to exactly 0.  It is strongest around
+#   $|w| = 1/\sqrt{3} \approx 0.58$ and falls off like $2/|w|^3$, so large weights are left almost
+#   alone: medium weights are driven down while the few large ones the data needs survive.

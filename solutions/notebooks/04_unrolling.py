@@ -28,7 +28,8 @@
 # same kind of check the grader runs) and a hidden test cell that checks more inputs when your
 # notebook is graded.  Only edit the cells that say `YOUR CODE HERE`; keep names and
 # signatures as they are.  Conventions: `X` has one example per **row**, shape `(m, n)`;
-# labels `y` are integers `0..K-1`; `thetas[l]` has shape $(s_{l+1}, s_l + 1)$ and its column 0
+# labels `y` are integers `0..K-1`; `thetas[k]` (Python index $k = 0, 1, \dots$) is the lectures'
+# $\Theta^{(k+1)}$, of shape `(layer_sizes[k+1], layer_sizes[k] + 1)`, and its column 0
 # multiplies the bias unit.
 
 # %% locked=true
@@ -36,7 +37,14 @@ import numpy as np
 import matplotlib.pyplot as plt
 import scipy.optimize
 
-import autograder as ag
+try:
+    import autograder as ag
+except ImportError as _err:
+    raise ImportError(
+        "The course's checking library is not installed in this kernel. In a terminal, inside your clone "
+        "of the students' repository (nn-learning-lab-student), run:  pip install \".[notebooks]\"  "
+        "then restart the kernel. Do NOT run `pip install autograder`: that is an unrelated package."
+    ) from _err
 
 # %% [markdown]
 # ## Code from earlier lessons
@@ -171,6 +179,8 @@ ag.score(ag.check_cases(unroll, ag.baked("unroll")), points=2)
 # `(221:231)` in Octave's 1-based, inclusive indexing are `v[0:110]`, `v[110:220]` and
 # `v[220:231]` in Python.
 #
+# `vector` may be an array or a plain list (the tests pass both), and `shapes` a list of tuples.
+#
 # If the vector's length is not the total size of the shapes, something upstream is wrong (a
 # forgotten bias column, the wrong network): raise a `ValueError` that says what was expected
 # and what was received, instead of silently dropping or inventing weights.
@@ -235,7 +245,8 @@ ag.score(_r, points=3)
 # ($s_{l+1}$ units), so it has **one row per unit of the next layer** and **one column per unit
 # of this layer plus one for the bias**: shape $(s_{l+1},\ s_l + 1)$.
 # `layer_shapes(layer_sizes)` returns these shapes for `layer_sizes = [s_1, ..., s_L]`, a list of
-# $L - 1$ pairs.
+# $L - 1$ pairs; in Python's 0-based indexing, entry `k` is the shape of `thetas[k]` $= \Theta^{(k+1)}$,
+# `(layer_sizes[k+1], layer_sizes[k] + 1)`.
 #
 # The lecture's network has four layers of sizes 10, 10, 10 and 1:
 #
