@@ -33,7 +33,14 @@ import time
 import numpy as np
 import matplotlib.pyplot as plt
 
-import autograder as ag
+try:
+    import autograder as ag
+except ImportError as _err:
+    raise ImportError(
+        "The course's checking library is not installed in this kernel. In a terminal, inside your clone "
+        "of the students' repository (nn-learning-lab-student), run:  pip install \".[notebooks]\"  "
+        "then restart the kernel. Do NOT run `pip install autograder`: that is an unrelated package."
+    ) from _err
 
 # %% [markdown]
 # The helpers below are what the reference solutions use to validate their inputs; you may
@@ -341,6 +348,26 @@ except NotImplementedError:
 #   sign-flipped backprop produces — return `np.inf`, never 0.
 #
 # So compute numerator and denominator first and handle a zero denominator yourself.
+#
+# `a` and `b` may be arrays of any (common) shape or plain lists — the tests pass both — so
+# convert with `np.asarray(..., dtype=float)` first.
+#
+# **Why this denominator?**  Courses differ here, and the grader checks this course's choice:
+#
+# | source | relative difference | verdict |
+# |---|---|---|
+# | this course = the lecture's `checkNNGradients` (Ng's ex4) | $\lVert a - b \rVert / \lVert a + b \rVert$ | one number, below $10^{-9}$ |
+# | Deep Learning Specialization (`gradient_check`) | $\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$ | one number, below about $10^{-7}$ |
+# | CS231n notes | $\lvert a_i - b_i \rvert / \max(\lvert a_i \rvert, \lvert b_i \rvert)$ per entry | per entry, below about $10^{-7}$ |
+#
+# When the gradients nearly agree ($a \approx b$, the case that matters once your code works),
+# $\lVert a + b \rVert \approx 2\lVert a \rVert \approx \lVert a \rVert + \lVert b \rVert$: the first
+# two give the same number, and the per-entry version mainly differs by reporting the worst entry.
+# They part ways on a **wrong** gradient: for a sign-flipped one ($b = -a$) ex4's
+# $\lVert a + b \rVert = 0$ makes $d = \infty$, impossible to overlook, while
+# $\lVert a \rVert + \lVert b \rVert$ caps $d$ at 1.  We follow the lecture (and its threshold
+# $10^{-9}$, which `check_nn_gradients` uses below), so dividing by $\lVert a\rVert + \lVert b\rVert$
+# here costs points even though it is a sensible choice elsewhere.
 
 # %% solution="relative_difference"
 
@@ -390,7 +417,7 @@ mistake("did not handle a = b = 0, where ||a - b|| / ||a + b|| is 0/0 = nan",
 # One expected value is inf; comparing a finite answer with it computes 0 * inf inside the
 # checker, which must not print a RuntimeWarning into the graded cell.
 with np.errstate(invalid="ignore"):
-    _r = ag.check_cases(relative_difference, ag.baked("relative_difference"))
+    _r = ag.check_cases(relative_difference, ag.baked("relative_difference"), stable=True)
 ag.score(_r, points=2)
 
 # %% [markdown]
