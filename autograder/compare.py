@@ -117,15 +117,34 @@ def _compare_array(received, expected, where, rtol, atol):
     return Mismatch(where, msg, relation(r, e, rtol, atol))
 
 
+def _plain_numbers(x):
+    return np.isscalar(x) or (isinstance(x, list) and all(_plain_numbers(v) for v in x))
+
+
 def _is_sequence(expected):
-    return isinstance(expected, tuple) or (
-        isinstance(expected, list) and not all(np.isscalar(x) for x in expected))
+    """Compared item by item: a tuple, or a list of arrays / tuples / ragged lists.
+
+    A list of numbers, or a rectangular list of lists of numbers, is one array
+    (``[[1, 2], [3, 4]]`` is a 2 x 2 matrix, positions ``[i, j]``).
+    """
+    if isinstance(expected, tuple):
+        return True
+    if not isinstance(expected, list):
+        return False
+    if not _plain_numbers(expected):
+        return True
+    try:
+        np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return True  # ragged
+    return False
 
 
 def compare(received, expected, where="", rtol=RTOL, atol=ATOL):
     """Compare nested tuples/lists of arrays; return None or the first Mismatch.
 
-    A list of plain numbers is one array, not a sequence of items.
+    A list of plain numbers (or a rectangular list of such lists) is one array,
+    not a sequence of items.
     """
     restore_numpy()
     if _is_sequence(expected):

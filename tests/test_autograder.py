@@ -113,6 +113,14 @@ def test_tuples_compare_item_by_item_and_lists_of_numbers_are_arrays():
     assert compare((1.0, [np.ones(2)]), (1.0, [np.ones(2)])) is None
     assert compare([1.0, 2.0], np.array([1.0, 2.0])) is None
     assert "expected 2 items, received 1" in compare((1.0,), (1.0, 2.0)).message
+    # a nested list literal is a matrix: its shape and [i, j] positions, not "items"
+    rows = np.vstack([np.ones((1, 2)), [[2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]])
+    m = compare(rows, [[1.0, 2.0, 3.0], [1.0, 4.0, 5.0], [1.0, 6.0, 7.0]], "add_bias(X)").message
+    assert m.startswith("add_bias(X): expected shape (3, 3), received shape (4, 2)"), m
+    m = compare(np.array([[1.0, 2.0], [3.0, 0.0]]), [[1.0, 2.0], [3.0, 4.0]], "W").message
+    assert m.startswith("W[1, 1]: expected 4, received 0"), m
+    # a ragged list stays a sequence of rows
+    assert compare([[1.0], [2.0, 3.0]], [[1.0], [2.0, 4.0]]).message.startswith("result[1][1]: expected 4, received 3")
 
 
 def test_a_hostile_eq_does_not_fool_the_comparison():
