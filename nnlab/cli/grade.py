@@ -1,50 +1,40 @@
 """``nnlab grade``: autograde a folder of submissions with real nbgrader.
 
-Input is nbgrader's layout, ``<submitted>/<student>/<assignment>/<assignment>.ipynb``.
-Output (``--out``): ``grades.csv``, ``feedback/<student>/<assignment>/*.html``
-and ``details.csv`` (one row per graded cell).
+Input is nbgrader's layout, ``<submitted>/<student>/<assignment>/<assignment>.ipynb``
+(or one notebook with ``--single``).  Output (``--out``): ``grades.csv``,
+``details.csv`` (one row per graded cell), ``feedback/<student>/<assignment>/*.html``,
+a Gradescope ``results/<student>/<assignment>/results.json`` per submission,
+``summary.md`` (for a CI job summary) and ``manifest.jsonl``.
 
-Submissions are split into shards; each shard is graded in its own process,
-in its own scratch course root *outside the course checkout* (so student code
-cannot reach ``solutions/``) with its own SQLite gradebook (SQLite is not safe
-for concurrent writers, and nbgrader autograde is serial, #174).
+Work is balanced per submission: a pool of worker processes takes the next
+submission as it frees up; each worker keeps one scratch course root *outside
+the course checkout* (student code cannot reach ``solutions/``) with its own
+SQLite gradebook, set up once per assignment (``nnlab.grading``).
+
+Resumable and idempotent: every graded submission is appended (and fsynced) to
+``manifest.jsonl`` keyed by (student, assignment, content hash of what was
+submitted, hash of the grader's source notebook and key); a re-run grades only
+what is missing or changed.  ``--gradebook URL`` then writes the final scores
+into a course gradebook through nbgrader's models, from this one process.
 
 Exit code: 0 when every submission was graded with feedback, 2 when some was not.
 """
 import concurrent.futures as cf
 import csv
+import json
 import multiprocessing
 import os
-import re
-import shutil
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from queue import Empty
 
-from nnlab.markers import FEEDBACK_FORBIDDEN  # hidden-test text and baked data
-from nnlab.cli.course import (CourseError, checked, load_config, nbgrader_api, nbgrader_meta, read_nb,
-                                   select)
+from nnlab import grading as engine
+from nnlab.cli.course import CourseError, load_config, select
+from nnlab.grading import Row, _reason, feedback_messages, grade_submission  # noqa: F401 (public names)
 
-# Hidden-test text and baked data; a student's own code (even the reference's) may be shown.
-
-
-@dataclass
-class Row:
-    student: str
-    assignment: str
-    score: float = 0.0
-    max_score: float = 0.0
-    status: str = "graded"
-    feedback: str = ""
-    cells: list = field(default_factory=list)  # (cell id, score, max score)
-    messages: list = field(default_factory=list)  # what the test cells told the student
-
-    @property
-    def percent(self):
-        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+MANIFEST = "manifest.jsonl"
 
 
 def find_submissions(submitted, assignment_ids):
@@ -56,166 +46,282 @@ def find_submissions(submitted, assignment_ids):
     return pairs
 
 
-def _grade_shard(root, submitted, pairs, out, scratch, progress_queue=None):
-    """Worker: grade ``pairs`` in a fresh course root; return Rows as dicts.
+# ---------------------------------------------------------------- worker processes
 
-    Each autograded submission is announced on ``progress_queue`` as it finishes.
-    """
-    work = Path(scratch)
-    work.mkdir(parents=True)
-    _quiet(Path(out) / "logs" / f"{work.name}.log")
-    # Kernels inherit this: figures are not rendered while grading (faster, smaller feedback).
-    os.environ["MPLBACKEND"] = "Agg"
-    cfg = load_config(root)
-    from nbgrader.api import Gradebook
+_WORKER = {}
 
-    from nnlab.build import key_path
-    for aid in sorted({aid for _, aid in pairs}):
-        shutil.copytree(Path(root) / "source" / aid, work / "source" / aid)
-        key_path(work, aid).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(key_path(root, aid), key_path(work, aid))
-    db_url = f"sqlite:///{work / 'gradebook.db'}"
-    api = nbgrader_api(cfg, work, db_url=db_url)
-    for aid in sorted({aid for _, aid in pairs}):
-        checked(api.generate_assignment(aid, force=True, create=True), f"generate_assignment {aid}")
-    rows = []
-    for student, aid in pairs:
-        shutil.copytree(Path(submitted) / student / aid, work / "submitted" / student / aid)
-        row = Row(student, aid)
-        result = api.autograde(aid, student, force=True, create=True)
-        if not result.get("success"):
-            row.status = "failed: " + _reason(result)
+
+def _init_worker(root, out, scratch_base, unsafe):
+    """Pool initializer: one scratch course root and one log per worker process."""
+    scratch = Path(scratch_base) / f"worker-{os.getpid()}"
+    engine.quiet(Path(out) / "logs" / f"worker-{os.getpid()}.log")
+    _WORKER.update(root=root, out=out, scratch=str(scratch), unsafe=unsafe)
+
+
+def _work(notebook, student, aid):
+    try:
+        return grade_submission(_WORKER["root"], notebook, student, aid, _WORKER["out"], _WORKER["scratch"],
+                                unsafe=_WORKER["unsafe"])
+    except Exception as exc:  # one broken submission must not stop the class
+        import traceback
+        traceback.print_exc()
+        return asdict(Row(student, aid, status=f"failed: {type(exc).__name__}: {str(exc).strip().splitlines()[0]}"[:200],
+                          content_hash=engine.content_hash(notebook, aid)))
+
+
+# ---------------------------------------------------------------- manifest (resume)
+
+def read_manifest(out):
+    """Manifest entries, latest last; a line torn by a kill mid-write is ignored."""
+    entries = []
+    path = Path(out) / MANIFEST
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("row"), dict):
+                entries.append(entry)
+    return entries
+
+
+def append_manifest(out, row, grader):
+    """Append one graded submission; fsync so a SIGKILL right after loses nothing that was reported."""
+    line = json.dumps({"key": [row["student"], row["assignment"], row["content_hash"]], "grader": grader,
+                       "row": row}, sort_keys=True) + "\n"
+    fd = os.open(Path(out) / MANIFEST, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        data = line.encode()
+        # a kill may have torn the previous line: start on a fresh one
+        if os.fstat(fd).st_size and not _ends_with_newline(Path(out) / MANIFEST):
+            data = b"\n" + data
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _ends_with_newline(path):
+    with open(path, "rb") as f:
+        f.seek(-1, os.SEEK_END)
+        return f.read(1) == b"\n"
+
+
+def _reusable(entry, out, grader):
+    """A manifest entry can stand for this run: same grader, and its feedback is still there."""
+    row = entry["row"]
+    if entry.get("grader") != grader or row["status"].startswith("failed"):
+        return False  # failures are retried: they may have been the machine's fault
+    return not row["feedback"] or any((Path(out) / row["feedback"]).glob("*.html"))
+
+
+# ---------------------------------------------------------------- progress
+
+class Progress:
+    """done/total, rate and ETA: a bar redrawn in place on a terminal, plain lines otherwise."""
+
+    WIDTH = 24
+
+    def __init__(self, total, say=print, tty=None):
+        self.total, self.done, self.say = total, 0, say
+        self.tty = sys.stdout.isatty() if tty is None else tty
+        self.t0 = time.perf_counter()
+
+    def update(self, row):
+        self.done += 1
+        elapsed = time.perf_counter() - self.t0
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        eta = (self.total - self.done) / rate if rate else 0.0
+        what = f"{row['student']}/{row['assignment']} {row['score']:g}/{row['max_score']:g}"
+        if row["status"] != "graded":
+            what += f" ({row['status'][:60]})"
+        if self.tty:
+            filled = int(self.WIDTH * self.done / max(self.total, 1))
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            sys.stdout.write(f"\r[{bar}] {self.done}/{self.total}  {rate * 60:5.1f}/min  "
+                             f"ETA {eta:4.0f} s  {what[:50]:<50}")
+            sys.stdout.flush()
+            if self.done == self.total:
+                sys.stdout.write("\n")
         else:
-            row.messages = feedback_messages(work / "autograded" / student / aid)
-        rows.append(row)
-        if progress_queue is not None:
-            progress_queue.put((student, aid, "" if row.status == "graded" else row.status))
-    # one feedback run per assignment for the whole shard (an nbgrader app start each is slow)
-    for aid in sorted({r.assignment for r in rows if r.status == "graded"}):
-        fb = api.generate_feedback(aid, force=True)
-        for row in (r for r in rows if r.assignment == aid and r.status == "graded"):
-            if fb.get("success") and (work / "feedback" / row.student / aid).is_dir():
-                withheld = _collect_feedback(work, out, row.student, aid)
-                if withheld:
-                    row.status = f"graded (feedback withheld: {withheld})"
-                else:
-                    row.feedback = str(Path("feedback") / row.student / aid)
-            else:
-                row.status = "graded (no feedback)"
-    with Gradebook(db_url) as gb:
-        for row in rows:
-            sub = gb.find_submission(row.assignment, row.student) if row.status.startswith("graded") else None
-            if sub is not None:
-                row.score, row.max_score = float(sub.score), float(sub.max_score)
-                for nb in sub.notebooks:
-                    row.cells += [(g.name, float(g.score), float(g.max_score)) for g in nb.grades]
-            else:
-                row.max_score = float(gb.find_assignment(row.assignment).max_score)
-    return [asdict(r) for r in rows]
+            self.say(f"  [{self.done}/{self.total}] {what}  {row['seconds']:.1f} s  "
+                     f"({rate * 60:.1f}/min, ETA {eta:.0f} s)")
 
 
-def _reason(result):
-    """The most telling error line of a failed nbgrader API call (its own summary line says nothing)."""
-    text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
-    errors = [ln.strip() for ln in text.splitlines()
-              if re.match(r"^[\w.]*(Error|Exception|Timeout)\w*: ", ln.strip()) and "NbGraderException" not in ln]
-    return (errors[-1] if errors else "autograde error (see logs/)")[:200]
+# ---------------------------------------------------------------- the class
 
-
-def feedback_messages(autograded_dir):
-    """The grader's verdict messages for every test cell of autograded notebooks, as
-    ``[cell id] message`` lines (read from the data ScoreOutsideKernel stored, not from printed text)."""
-    messages = []
-    for path in sorted(Path(autograded_dir).glob("*.ipynb")):
-        for cell in read_nb(path).cells:
-            verdict = cell.get("metadata", {}).get("nnlab")
-            if cell.cell_type == "code" and nbgrader_meta(cell).get("grade") and verdict:
-                messages += [f"[{nbgrader_meta(cell).get('grade_id', cell.id)}] {m}" for m in verdict["messages"]]
-    return messages
-
-
-def _quiet(log_path):
-    """Send this worker's stderr (nbgrader's log, kernel chatter) to a log file."""
-    import logging
-    import warnings
-
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.dup2(fd, 2)
-    sys.stderr = open(2, "w", buffering=1, closefd=False)
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
-    warnings.simplefilter("ignore")  # SQLAlchemy's SAWarnings from inside nbgrader
-
-
-def _collect_feedback(work, out, student, aid):
-    """Copy a student's feedback to ``out``; return why it was withheld, if it was."""
-    src_dir = work / "feedback" / student / aid
-    pages = sorted(src_dir.glob("*.html"))
-    for html in pages:
-        hits = [m for m in FEEDBACK_FORBIDDEN if m in html.read_text()]
-        if hits:  # never hand out a feedback file that shows hidden tests
-            return f"{html.name} would show {hits}"
-    dest_dir = Path(out) / "feedback" / student / aid
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    for html in pages:
-        _write_atomically(dest_dir / html.name, lambda f, html=html: f.write(html.read_text()))
-    return ""
-
-
-def grade(cfg, submitted, assignments, out, jobs=1, progress=print, unsafe=False):
+def grade(cfg, submitted, assignments, out, jobs=1, progress=print, unsafe=False, *, resume=True,
+          gradebook=None, tty=False):
     """Grade every submission found; return the list of Rows.
 
     Every kernel runs in the sandbox (``nnlab.sandbox``); without bubblewrap this
     refuses to start unless ``unsafe`` (then kernels run with your permissions).
+    With ``resume`` (default) submissions already in ``out``'s manifest with the same
+    content and grader are not graded again.  ``gradebook`` (a database URL) receives
+    the final scores through nbgrader's models.  ``tty`` draws a progress bar.
     """
-    from nnlab import sandbox
-    if unsafe:
-        os.environ["NNLAB_UNSAFE"] = "1"  # the worker processes inherit it
-    elif not sandbox.unsafe_from_env() and shutil.which("bwrap") is None:
-        raise CourseError(f"cannot sandbox the students' kernels: bubblewrap (bwrap) is not installed; "
-                          f"{sandbox.INSTALL_HINT}")
+    try:
+        engine.check_sandbox(unsafe)
+    except engine.GradingError as exc:
+        raise CourseError(str(exc)) from None
     submitted, out = Path(submitted).resolve(), Path(out).resolve()
     if not submitted.is_dir():
         raise CourseError(f"no submissions folder {submitted}")
     pairs = find_submissions(submitted, [a.id for a in assignments])
     if not pairs:
         raise CourseError(f"no submissions under {submitted} for {[a.id for a in assignments]}")
+    items = [(submitted / s / a / f"{a}.ipynb", s, a) for s, a in pairs]
+    return grade_items(cfg, items, out, jobs=jobs, progress=progress, unsafe=unsafe, resume=resume,
+                       gradebook=gradebook, tty=tty)
+
+
+def grade_items(cfg, items, out, jobs=1, progress=print, unsafe=False, resume=True, gradebook=None, tty=False):
+    """Grade ``items`` = ``[(notebook path, student, assignment id)]`` into ``out``; return the Rows.
+
+    Rows of submissions already graded (manifest) are reused; the rest go to a pool of
+    ``jobs`` worker processes, one submission at a time.
+    """
+    out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    jobs = max(1, min(jobs, len(pairs)))
-    shards = [pairs[k::jobs] for k in range(jobs)]
-    progress(f"grading {len(pairs)} submissions with {jobs} worker(s)")
-    rows, t0 = [], time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="nnlab-grade-") as scratch:
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Manager() as manager, cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            queue = manager.Queue()
-            futures = [pool.submit(_grade_shard, str(cfg.ROOT), str(submitted), shard, str(out),
-                                   str(Path(scratch) / f"shard-{k}"), queue) for k, shard in enumerate(shards)]
-            done = 0
-            while done < len(pairs) and not all(f.done() for f in futures):
-                try:
-                    student, aid, problem = queue.get(timeout=0.5)
-                except Empty:
-                    continue
-                done += 1
-                progress(f"  [{done}/{len(pairs)}] autograded {student}/{aid} "
-                         f"({time.perf_counter() - t0:.0f} s){' — ' + problem if problem else ''}")
-            progress("  writing feedback ...")
-            for fut in futures:
-                rows += [Row(**r) for r in fut.result()]
+    graders = {a: engine.grader_hash(cfg.ROOT, a) for a in sorted({a for _, _, a in items})}
+    done, todo = {}, []
+    latest = {tuple(e["key"]): e for e in read_manifest(out)} if resume else {}
+    for nb, s, a in items:
+        if not Path(nb).is_file():  # nbgrader would fail on it too: say so instead of guessing a file
+            done[(s, a)] = Row(s, a, status=f"failed: no {a}.ipynb in the submitted folder",
+                               max_score=float(cfg.get(a).points))
+            continue
+        entry = latest.get((s, a, engine.content_hash(nb, a)))
+        if entry is not None and _reusable(entry, out, graders[a]):
+            done[(s, a)] = Row(**entry["row"])
+        else:
+            todo.append((str(nb), s, a))
+    jobs = max(1, min(jobs, len(todo) or 1))
+    progress(f"grading {len(todo)} of {len(items)} submissions with {jobs} worker(s)"
+             + (f" ({len(items) - len(todo)} already graded)" if len(todo) < len(items) else ""))
+    t0 = time.perf_counter()
+    if todo:
+        bar = Progress(len(todo), say=progress, tty=tty)
+        with tempfile.TemporaryDirectory(prefix="nnlab-grade-") as scratch:
+            ctx = multiprocessing.get_context("spawn")
+            with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                        initargs=(str(cfg.ROOT), str(out), scratch, unsafe)) as pool:
+                futures = [pool.submit(_work, *item) for item in todo]
+                for fut in cf.as_completed(futures):
+                    row = fut.result()
+                    if not row["max_score"]:  # not graded at all: still out of the lesson's points
+                        row["max_score"] = float(cfg.get(row["assignment"]).points)
+                    append_manifest(out, row, graders[row["assignment"]])
+                    done[(row["student"], row["assignment"])] = Row(**row)
+                    bar.update(row)
     progress(f"graded in {time.perf_counter() - t0:.1f} s")
-    rows.sort(key=lambda r: (r.student, r.assignment))
-    write_csv(rows, out)
+    rows = sorted(done.values(), key=lambda r: (r.student, r.assignment))
+    write_outputs(rows, out)
+    if gradebook:
+        write_gradebook(cfg, rows, gradebook)
     return rows
 
 
-def _write_atomically(path, write):
-    """Write ``path`` through a temporary file and a rename: readers see the old or the new file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", newline="") as f:
-        write(f)
-    os.replace(tmp, path)
+def gradescope_results(row):
+    """A Gradescope autograder ``results.json`` for one submission: one test per graded cell.
+
+    Fields follow Gradescope's autograder specification: top-level ``score`` (the total,
+    which Gradescope uses instead of summing tests), ``execution_time``, ``output``,
+    ``visibility``; each test ``name``, ``score``, ``max_score``, ``status``, ``output``.
+    """
+    per_cell = {}
+    for line in row.messages:  # "[cell id] message"
+        cell, _, text = line.partition("] ")
+        per_cell.setdefault(cell.lstrip("["), []).append(text)
+    tests = [{"name": name, "score": score, "max_score": max_score,
+              "status": "passed" if score >= max_score else "failed",
+              "output": "\n".join(per_cell.get(name, []))}
+             for name, score, max_score in row.cells]
+    output = f"{row.assignment}: {row.score:g} / {row.max_score:g}"
+    if row.status != "graded":
+        output += f"\n{row.status}"
+    return {"score": row.score, "max_score": row.max_score, "execution_time": round(row.seconds, 1),
+            "output": output, "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def summary_markdown(rows, slowest=5):
+    """The run as Markdown for a CI job summary: scores, failures with their reason, slowest notebooks."""
+    graded = [r for r in rows if r.status == "graded"]
+    lines = [f"## Grades: {len(graded)} of {len(rows)} submissions fully graded", "",
+             "| student | assignment | score | max | % | status |", "|---|---|---:|---:|---:|---|"]
+    esc = lambda t: str(t).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    for r in rows:
+        lines.append(f"| {esc(r.student)} | {r.assignment} | {round(r.score, 2):g} | {r.max_score:g} | "
+                     f"{r.percent:.1f} | {esc(r.status)} |")
+    problems = [r for r in rows if r.status != "graded"]
+    if problems:
+        lines += ["", "### Not fully graded", ""]
+        lines += [f"- **{esc(r.student)}/{r.assignment}**: {esc(r.status)}" for r in problems]
+    timed = sorted((r for r in rows if r.seconds), key=lambda r: -r.seconds)[:slowest]
+    if timed:
+        lines += ["", "### Slowest notebooks", ""]
+        lines += [f"- {esc(r.student)}/{r.assignment}: {r.seconds:.1f} s" for r in timed]
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(rows, out):
+    """grades.csv, details.csv, results/<student>/<id>/results.json and summary.md under ``out``."""
+    out = Path(out)
+    write_csv(rows, out)
+    for r in rows:
+        dest = out / "results" / r.student / r.assignment
+        dest.mkdir(parents=True, exist_ok=True)
+        engine.write_atomically(dest / "results.json",
+                                lambda f, r=r: json.dump(gradescope_results(r), f, indent=1))
+    engine.write_atomically(out / "summary.md", lambda f: f.write(summary_markdown(rows)))
+
+
+def write_gradebook(cfg, rows, url):
+    """Write final scores into the gradebook at ``url`` through nbgrader's models (one writer: us).
+
+    The assignment's cells are recorded with nbgrader's own ``SaveCells`` from the source
+    notebook (what ``generate_assignment`` records); each graded submission is created with
+    ``Gradebook.add_submission`` (which mirrors the assignment's cells) and its grade cells get
+    their ``auto_score``.  Re-running overwrites the same rows' autograder scores: nothing is counted twice, manual
+    scores the instructor gave in the formgrader are kept.
+    Submissions that could not be graded are left as they are.
+    """
+    import warnings
+
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.preprocessors import SaveCells
+
+    from nnlab.cli.course import read_nb, source_notebook
+
+    engine.tools_on_path()
+    with warnings.catch_warnings(), Gradebook(url) as gb:
+        # nbgrader's add_submission builds objects under autoflush: SQLAlchemy warns, the rows are right
+        warnings.simplefilter("ignore")
+        for aid in sorted({r.assignment for r in rows}):
+            gb.update_or_create_assignment(aid, duedate=cfg.get(aid).due)
+            try:
+                has_cells = bool(gb.find_notebook(aid, aid).grade_cells)
+            except MissingEntry:
+                has_cells = False
+            if not has_cells:
+                nb = read_nb(source_notebook(cfg.ROOT, aid))
+                SaveCells(db_url=url).preprocess(nb, {"nbgrader": {"db_url": url, "assignment": aid,
+                                                                   "notebook": aid}})
+        gb.db.expire_all()
+        for r in rows:
+            if not r.status.startswith("graded"):
+                continue
+            gb.update_or_create_student(r.student)
+            try:
+                gb.find_submission(r.assignment, r.student)
+            except MissingEntry:
+                gb.add_submission(r.assignment, r.student)
+            for name, score, _max in r.cells:
+                grade = gb.find_grade(name, r.assignment, r.assignment, r.student)
+                grade.auto_score = score  # an instructor's manual_score, if any, still overrides it
+                grade.needs_manual_grade = False  # as nbgrader's SaveAutoGrades leaves an autograded cell
+            gb.db.commit()
 
 
 def write_csv(rows, out):
@@ -232,8 +338,8 @@ def write_csv(rows, out):
         for r in rows:
             for name, score, max_score in r.cells:
                 w.writerow([r.student, r.assignment, name, f"{score:g}", f"{max_score:g}"])
-    _write_atomically(Path(out) / "grades.csv", grades)
-    _write_atomically(Path(out) / "details.csv", details)
+    engine.write_atomically(Path(out) / "grades.csv", grades)
+    engine.write_atomically(Path(out) / "details.csv", details)
 
 
 def table(rows):
@@ -258,25 +364,63 @@ def table(rows):
     return "\n".join(lines)
 
 
+def report(rows, out, slowest=5):
+    """The end-of-run text: scores table, failures with their reason, the slowest notebooks."""
+    lines = ["", table(rows)]
+    problems = [r for r in rows if r.status != "graded"]  # not graded, or no feedback to publish
+    if problems:
+        lines += ["", "not fully graded:"] + [f"  {r.student}/{r.assignment}: {r.status}" for r in problems]
+    timed = sorted((r for r in rows if r.seconds), key=lambda r: -r.seconds)[:slowest]
+    if timed:
+        lines += ["", "slowest notebooks:"] + [f"  {r.seconds:6.1f} s  {r.student}/{r.assignment}" for r in timed]
+    lines += ["", f"grades: {Path(out) / 'grades.csv'}", f"feedback: {Path(out) / 'feedback'}/",
+              f"Gradescope results: {Path(out) / 'results'}/<student>/<assignment>/results.json",
+              f"summary: {Path(out) / 'summary.md'}"]
+    return "\n".join(lines)
+
+
 def run(args):
     cfg = load_config()
-    assignments = select(cfg, args.assignments)
-    rows = grade(cfg, args.submitted, assignments, args.out, jobs=args.jobs, unsafe=args.unsafe)
-    print()
-    print(table(rows))
-    print(f"\ngrades: {Path(args.out) / 'grades.csv'}\nfeedback: {Path(args.out) / 'feedback'}/")
-    problems = [r for r in rows if r.status != "graded"]  # not graded, or no feedback to publish
-    for r in problems:
-        print(f"{r.student}/{r.assignment}: {r.status}", file=sys.stderr)
-    return 2 if problems else 0
+    tty = sys.stdout.isatty()
+    if args.single:
+        if args.submitted or args.assignments or not (args.student and args.assignment):
+            raise CourseError("--single NOTEBOOK takes --student NAME and --assignment ID, no submissions folder")
+        try:  # not select(): a grading machine has source/ and keys/ but no solutions/ (authoring files)
+            cfg.get(args.assignment)
+        except ValueError as exc:
+            raise CourseError(str(exc)) from None
+        try:
+            engine.check_sandbox(args.unsafe)
+        except engine.GradingError as exc:
+            raise CourseError(str(exc)) from None
+        rows = grade_items(cfg, [(Path(args.single).resolve(), args.student, args.assignment)], args.out,
+                           jobs=1, unsafe=args.unsafe, resume=not args.no_resume, gradebook=args.gradebook,
+                           tty=tty)
+    else:
+        if not args.submitted:
+            raise CourseError("name a submissions folder (or --single NOTEBOOK)")
+        assignments = select(cfg, args.assignments)
+        rows = grade(cfg, args.submitted, assignments, args.out, jobs=args.jobs, unsafe=args.unsafe,
+                     resume=not args.no_resume, gradebook=args.gradebook, tty=tty)
+    print(report(rows, args.out))
+    return 2 if any(r.status != "graded" for r in rows) else 0
 
 
 def add_parser(sub):
     p = sub.add_parser("grade", help="autograde submitted/<student>/<assignment>/ with nbgrader")
-    p.add_argument("submitted", help="folder in nbgrader's submitted/ layout")
+    p.add_argument("submitted", nargs="?", help="folder in nbgrader's submitted/ layout")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all ready)")
     p.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: graded)")
     p.add_argument("--jobs", type=int, default=2, help="parallel grading processes (default: 2)")
+    p.add_argument("--single", metavar="NOTEBOOK",
+                   help="grade one notebook (a student's repository on push) with --student and --assignment")
+    p.add_argument("--student", help="student id for --single")
+    p.add_argument("--assignment", help="assignment id for --single")
+    p.add_argument("--no-resume", action="store_true",
+                   help="grade everything again even if the manifest in --out says it was graded")
+    p.add_argument("--gradebook", metavar="URL",
+                   help="also write the final scores into this nbgrader gradebook (sqlite:///path or "
+                        "postgresql://...), from this one process")
     p.add_argument("--unsafe", action="store_true",
                    help="grade without the kernel sandbox when bubblewrap is missing (student code then runs "
                         "with your permissions: only for trusted notebooks)")

@@ -1,0 +1,282 @@
+"""Grading engine: one submitted notebook at a time, in any process.
+
+``grade_submission`` is the unit of work every backend shares: the local
+process pool of ``nnlab grade`` and the Dask workers of ``nnlab.cluster``.  It
+grades one notebook with real nbgrader in a scratch course root *outside the
+course checkout* (student code cannot reach ``solutions/``), every kernel in
+the bubblewrap sandbox, scores decided outside the kernel (``ScoreOutsideKernel``),
+and returns a plain dict.  A worker needs the course checkout's ``source/`` and
+``keys/`` (and the course's student library installed), never ``solutions/``.
+
+A scratch root is reused by every call in the same process that names it: the
+assignment is generated into its SQLite gradebook once (that gradebook has one
+writer, the calling process), later submissions only autograde.
+"""
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from nnlab.markers import FEEDBACK_FORBIDDEN  # hidden-test text and baked data
+
+# Row fields, in this order, are the public result of grading one submission.
+ROW_FIELDS = ("student", "assignment", "score", "max_score", "status", "feedback", "cells", "messages",
+              "seconds", "content_hash")
+
+
+@dataclass
+class Row:
+    student: str
+    assignment: str
+    score: float = 0.0
+    max_score: float = 0.0
+    status: str = "graded"
+    feedback: str = ""
+    cells: list = field(default_factory=list)  # (cell id, score, max score)
+    messages: list = field(default_factory=list)  # what the test cells told the student
+    seconds: float = 0.0  # wall time of this submission's autograde + feedback
+    content_hash: str = ""  # sha256 of the submitted files (see ``content_hash``)
+
+    @property
+    def percent(self):
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
+class GradingError(Exception):
+    """Grading cannot start at all (no sandbox, missing course files)."""
+
+
+# ---------------------------------------------------------------- what is graded
+
+def submission_files(notebook_path, assignment_id):
+    """The files that make up one submission, as ``(relative path, absolute path)`` pairs.
+
+    In nbgrader's layout (``.../<student>/<assignment_id>/<assignment_id>.ipynb``) the
+    whole assignment folder is the submission (students may add data files); anywhere
+    else (a student's repository in single-submission mode) only the notebook is.
+    Checkpoint folders are not part of a submission.
+    """
+    nb = Path(notebook_path).resolve()
+    if not nb.is_file():
+        raise GradingError(f"no submitted notebook {nb}")
+    if nb.parent.name != assignment_id:
+        return [(f"{assignment_id}.ipynb", nb)]
+    files = []
+    for p in sorted(nb.parent.rglob("*")):
+        rel = p.relative_to(nb.parent)
+        if p.is_file() and ".ipynb_checkpoints" not in rel.parts:
+            files.append((rel.as_posix(), p))
+    return files
+
+
+def content_hash(notebook_path, assignment_id):
+    """sha256 over the submission's relative paths and bytes: changes iff what is graded changes."""
+    h = hashlib.sha256()
+    for rel, p in submission_files(notebook_path, assignment_id):
+        h.update(rel.encode() + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def grader_hash(root, assignment_id):
+    """sha256 of what the grader grades against (source notebook and key): a rebuilt lesson regrades."""
+    from nnlab.build import key_path
+    h = hashlib.sha256()
+    for p in (Path(root) / "source" / assignment_id / f"{assignment_id}.ipynb", key_path(root, assignment_id)):
+        h.update(p.read_bytes() if p.exists() else b"missing")
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- one submission
+
+def check_sandbox(unsafe=False):
+    """Refuse to grade when kernels cannot be sandboxed, unless ``unsafe`` (trusted notebooks only)."""
+    from nnlab import sandbox
+    if unsafe:
+        os.environ["NNLAB_UNSAFE"] = "1"  # read by the kernel manager configuration, inherited by workers
+    elif not sandbox.unsafe_from_env() and shutil.which("bwrap") is None:
+        raise GradingError(f"cannot sandbox the students' kernels: bubblewrap (bwrap) is not installed; "
+                           f"{sandbox.INSTALL_HINT}")
+
+
+def tools_on_path():
+    """Put this interpreter's ``bin/`` on PATH: nbgrader's Gradebook runs ``alembic`` from there.
+
+    (Only the grader's environment: kernels get an allow-listed environment in the sandbox.)
+    """
+    bindir = str(Path(sys.executable).parent)  # not resolved: a venv's python is a symlink
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+_SCRATCH = {}  # (root, scratch) -> (NbGraderAPI, db_url, {assignment ids generated})
+
+
+def _scratch_api(root, scratch, assignment_id):
+    """The NbGraderAPI of a scratch course root, set up once per process and assignment."""
+    from nnlab.build import key_path
+    from nnlab.cli.course import checked, load_config, nbgrader_api
+
+    key = (str(root), str(scratch))
+    if key not in _SCRATCH:
+        work = Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        db_url = f"sqlite:///{work / 'gradebook.db'}"
+        _SCRATCH[key] = (nbgrader_api(load_config(root), work, db_url=db_url), db_url, set())
+    api, db_url, generated = _SCRATCH[key]
+    if assignment_id not in generated:
+        work = Path(scratch)
+        src = Path(root) / "source" / assignment_id
+        if not src.is_dir() or not key_path(root, assignment_id).exists():
+            raise GradingError(f"{assignment_id}: no source/ or keys/ in {root} (run nnlab build)")
+        shutil.rmtree(work / "source" / assignment_id, ignore_errors=True)
+        shutil.copytree(src, work / "source" / assignment_id)
+        key_path(work, assignment_id).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(key_path(root, assignment_id), key_path(work, assignment_id))
+        checked(api.generate_assignment(assignment_id, force=True, create=True),
+                f"generate_assignment {assignment_id}")
+        generated.add(assignment_id)
+    return api, db_url
+
+
+def grade_submission(root, notebook_path, student, assignment_id, out_dir, scratch_dir, unsafe=False):
+    """Grade one submitted notebook; write its feedback; return its Row as a dict.
+
+    Parameters
+    ----------
+    root : path
+        The course checkout (needs ``course_config.py``, ``source/<id>/`` and ``keys/<id>.json``;
+        ``solutions/`` is not read).
+    notebook_path : path
+        The submitted ``<id>.ipynb`` (its folder is copied when it is named ``<id>``).
+    student, assignment_id : str
+    out_dir : path
+        Feedback goes to ``out_dir/feedback/<student>/<id>/*.html``, each file written atomically.
+    scratch_dir : path
+        This process's scratch course root, created if missing; reuse it across calls in one
+        process (the assignment is generated there once).  Must not be shared between processes.
+    unsafe : bool
+        Run kernels without the sandbox (only when bubblewrap is missing and notebooks are trusted).
+
+    Returns
+    -------
+    dict
+        Row fields: student, assignment, score, max_score, status (``"graded"`` or the reason it
+        is not fully graded), feedback (path relative to ``out_dir`` or ``""``), cells
+        ``[(cell id, score, max)]``, messages, seconds, content_hash.
+    """
+    from nbgrader.api import Gradebook
+
+    from nnlab.cli.course import CourseError
+
+    t0 = time.perf_counter()
+    check_sandbox(unsafe)
+    tools_on_path()
+    os.environ["MPLBACKEND"] = "Agg"  # kernels inherit it: figures are not rendered while grading
+    root, out, work = Path(root).resolve(), Path(out_dir).resolve(), Path(scratch_dir).resolve()
+    row = Row(student, assignment_id, content_hash=content_hash(notebook_path, assignment_id))
+    try:
+        api, db_url = _scratch_api(root, work, assignment_id)
+    except CourseError as exc:
+        raise GradingError(str(exc)) from None
+    sub_dir = work / "submitted" / student / assignment_id
+    for kind in ("submitted", "autograded", "feedback"):
+        shutil.rmtree(work / kind / student / assignment_id, ignore_errors=True)
+    sub_dir.mkdir(parents=True)
+    for rel, p in submission_files(notebook_path, assignment_id):
+        (sub_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(p, sub_dir / rel)
+
+    result = api.autograde(assignment_id, student, force=True, create=True)
+    if not result.get("success"):
+        row.status = "failed: " + _reason(result)
+    else:
+        row.messages = feedback_messages(work / "autograded" / student / assignment_id)
+        fb = api.generate_feedback(assignment_id, student_id=student, force=True)
+        if fb.get("success") and (work / "feedback" / student / assignment_id).is_dir():
+            withheld = _collect_feedback(work, out, student, assignment_id)
+            if withheld:
+                row.status = f"graded (feedback withheld: {withheld})"
+            else:
+                row.feedback = str(Path("feedback") / student / assignment_id)
+        else:
+            row.status = "graded (no feedback)"
+    with Gradebook(db_url) as gb:
+        sub = gb.find_submission(assignment_id, student) if row.status.startswith("graded") else None
+        if sub is not None:
+            row.score, row.max_score = float(sub.score), float(sub.max_score)
+            for nb in sub.notebooks:
+                row.cells += [(g.name, float(g.score), float(g.max_score)) for g in nb.grades]
+        else:
+            row.max_score = float(gb.find_assignment(assignment_id).max_score)
+    for kind in ("submitted", "autograded", "feedback"):  # a MOOC's worth of copies would fill the disk
+        shutil.rmtree(work / kind / student / assignment_id, ignore_errors=True)
+    row.seconds = round(time.perf_counter() - t0, 3)
+    return asdict(row)
+
+
+def _reason(result):
+    """The most telling error line of a failed nbgrader API call (its own summary line says nothing)."""
+    text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+    errors = [ln.strip() for ln in text.splitlines()
+              if re.match(r"^[\w.]*(Error|Exception|Timeout)\w*: ", ln.strip()) and "NbGraderException" not in ln]
+    return (errors[-1] if errors else "autograde error (see logs/)")[:200]
+
+
+def feedback_messages(autograded_dir):
+    """The grader's verdict messages for every test cell of autograded notebooks, as
+    ``[cell id] message`` lines (read from the data ScoreOutsideKernel stored, not from printed text)."""
+    from nnlab.cli.course import nbgrader_meta, read_nb
+    messages = []
+    for path in sorted(Path(autograded_dir).glob("*.ipynb")):
+        for cell in read_nb(path).cells:
+            verdict = cell.get("metadata", {}).get("nnlab")
+            if cell.cell_type == "code" and nbgrader_meta(cell).get("grade") and verdict:
+                messages += [f"[{nbgrader_meta(cell).get('grade_id', cell.id)}] {m}" for m in verdict["messages"]]
+    return messages
+
+
+def quiet(log_path):
+    """Send this process's stderr (nbgrader's log, kernel chatter) to a log file."""
+    import logging
+    import warnings
+
+    log_path = Path(log_path)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    warnings.simplefilter("ignore")  # SQLAlchemy's SAWarnings from inside nbgrader
+
+
+def _collect_feedback(work, out, student, aid):
+    """Copy a student's feedback to ``out``; return why it was withheld, if it was."""
+    src_dir = work / "feedback" / student / aid
+    pages = sorted(src_dir.glob("*.html"))
+    for html in pages:
+        hits = [m for m in FEEDBACK_FORBIDDEN if m in html.read_text()]
+        if hits:  # never hand out a feedback file that shows hidden tests
+            return f"{html.name} would show {hits}"
+    dest_dir = Path(out) / "feedback" / student / aid
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    for html in pages:
+        write_atomically(dest_dir / html.name, lambda f, html=html: f.write(html.read_text()))
+    return ""
+
+
+def write_atomically(path, write):
+    """Write ``path`` through a temporary file and a rename: readers see the old or the new file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", newline="") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
