@@ -59,9 +59,14 @@ PM_PAIRS = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
 # %% solution="sigmoid"
 
 # %% test="sigmoid" points=1
-ag.expect_close(sigmoid(0), 0.5, "sigmoid(0)")
+# g(-1) = 1/(1 + e) = 0.2689..., g(1) = 1 - g(-1); tanh(0) = 0, tanh(1) = 0.7616...
+ag.expect_close(sigmoid(0), 0.5, "sigmoid(0)",
+                mistakes={"used np.tanh, whose range is (-1, 1), instead of the logistic 1/(1 + e^(-z))": 0.0})
 ag.expect_close(sigmoid(np.array([-1.0, 0.0, 1.0])), [0.2689414213699951, 0.5, 0.7310585786300049],
-                "sigmoid([-1, 0, 1])")
+                "sigmoid([-1, 0, 1])",
+                mistakes={"used e^(+z) instead of e^(-z), which gives 1 - g(z)": [0.7310585786300049, 0.5,
+                                                                                  0.2689414213699951],
+                          "used np.tanh instead of the logistic function": np.tanh([-1.0, 0.0, 1.0])})
 ag.expect_shape(sigmoid(np.zeros((2, 3))), (2, 3), "sigmoid(np.zeros((2, 3)))")
 # Saturation: exactly 0 and 1 at +-1000, and no overflow warning.
 ag.expect_close(ag.expect_no_warnings(sigmoid, np.array([-1000.0, 1000.0])), [0.0, 1.0],
@@ -77,7 +82,7 @@ mistake("used e^(+z) instead of e^(-z)", lambda z: sigmoid(-np.asarray(z, dtype=
 mistake("returned e^(-z) / (1 + e^(-z)), which is 1 - g(z)", lambda z: 1 - sigmoid(z))
 
 # %% hidden="sigmoid" points=2
-ag.score(ag.check_cases("sigmoid", ag.baked("sigmoid")), points=2)
+ag.score(ag.check_cases("sigmoid", ag.baked("sigmoid"), stable=True), points=2)
 
 # %% [markdown]
 # ## 2. Adding the bias unit
@@ -91,7 +96,14 @@ ag.score(ag.check_cases("sigmoid", ag.baked("sigmoid")), points=2)
 # %% solution="add_bias"
 
 # %% test="add_bias" points=1
-Xb = add_bias(np.array([[2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]))
+_X = np.array([[2.0, 3.0], [4.0, 5.0], [6.0, 7.0]])
+Xb = add_bias(_X)
+ag.expect_close(Xb, [[1.0, 2.0, 3.0], [1.0, 4.0, 5.0], [1.0, 6.0, 7.0]], "add_bias(X) for X of shape (3, 2)",
+                mistakes={"put the bias column last instead of first": [[2.0, 3.0, 1.0], [4.0, 5.0, 1.0], [6.0, 7.0, 1.0]],
+                          "filled the bias column with zeros instead of ones": [[0.0, 2.0, 3.0], [0.0, 4.0, 5.0],
+                                                                                [0.0, 6.0, 7.0]],
+                          "added a row of ones (np.vstack) instead of a column (np.hstack)":
+                              [[1.0, 1.0], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]})
 ag.expect_shape(Xb, (3, 3), "add_bias(X) for X of shape (3, 2)")
 ag.expect_close(Xb[:, 0], [1.0, 1.0, 1.0], "column 0 of add_bias(X)")
 ag.expect_close(Xb[:, 1:], [[2.0, 3.0], [4.0, 5.0], [6.0, 7.0]], "columns 1: of add_bias(X)")
@@ -118,9 +130,14 @@ ag.score(ag.check_cases("add_bias", ag.baked("add_bias")), points=1)
 # %% solution="logistic_unit"
 
 # %% test="logistic_unit" points=1
-# The lecture's AND unit: z = -30, -10, -10, +10 on the four corners.
-ag.expect_close(logistic_unit([-30.0, 20.0, 20.0], TRUTH_INPUTS),
-                sigmoid(np.array([-30.0, -10.0, -10.0, 10.0])), "logistic_unit(AND weights, corners)")
+# The lecture's AND unit: z = -30, -10, -10, +10 on the four corners.  The known mistakes give
+# z = 20x1 + 20x2 (no bias weight) and z = -30x1 + 20x2 + 20 (bias taken from the end of theta).
+_g = lambda z: 1 / (1 + np.exp(-np.asarray(z, dtype=float)))  # |z| <= 40 here: no overflow
+ag.expect_close(logistic_unit([-30.0, 20.0, 20.0], TRUTH_INPUTS), _g([-30.0, -10.0, -10.0, 10.0]),
+                "logistic_unit(AND weights, corners)", uses=("sigmoid", "add_bias"),
+                mistakes={"forgot to apply the sigmoid (returned z)": [-30.0, -10.0, -10.0, 10.0],
+                          "left out the bias weight theta[0]": _g([0.0, 20.0, 20.0, 40.0]),
+                          "used the last weight as the bias instead of theta[0]": _g([20.0, 40.0, -10.0, 10.0])})
 ag.expect_shape(logistic_unit(np.zeros(4), np.ones((5, 3))), (5,), "logistic_unit(theta (4,), X (5, 3))")
 
 # %% cases="logistic_unit"
@@ -171,10 +188,25 @@ ag.score(ag.check_cases("logistic_unit", ag.baked("logistic_unit"), trusted=ag.t
 # %% solution="THETA_AND THETA_OR THETA_NOR THETA_NOT"
 
 # %% test="gates" points=1
-for _name, _theta, _target in [("THETA_AND", THETA_AND, [0, 0, 0, 1]), ("THETA_OR", THETA_OR, [0, 1, 1, 1]),
-                               ("THETA_NOR", THETA_NOR, [1, 0, 0, 0])]:
-    ag.expect_close(logistic_unit(_theta, TRUTH_INPUTS), _target, f"{_name} on the truth table", atol=0.01)
-ag.expect_close(logistic_unit(THETA_NOT, [[0.0], [1.0]]), [1, 0], "THETA_NOT on inputs 0, 1", atol=0.01)
+# Truth tables on the corners (0,0), (0,1), (1,0), (1,1): a unit that rounds to one of these computes that gate.
+_TABLES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOR": [1, 0, 0, 0], "NAND": [1, 1, 1, 0], "x1": [0, 0, 1, 1],
+           "x2": [0, 1, 0, 1], "NOT x1": [1, 1, 0, 0], "NOT x2": [1, 0, 1, 0], "constant 0": [0, 0, 0, 0],
+           "constant 1": [1, 1, 1, 1]}
+for _name, _theta, _gate in [("THETA_AND", THETA_AND, "AND"), ("THETA_OR", THETA_OR, "OR"),
+                             ("THETA_NOR", THETA_NOR, "NOR")]:
+    _out = logistic_unit(_theta, TRUTH_INPUTS)
+    ag.expect_close(np.round(_out), _TABLES[_gate], f"{_name}: outputs rounded to 0/1", uses="logistic_unit",
+                    mistakes={f"chose weights whose unit computes {k}, not {_gate}": v for k, v in _TABLES.items()
+                              if k != _gate})
+    ag.expect_close(_out, _TABLES[_gate], f"{_name}: outputs within 0.01 of {_gate} (rounded right but not "
+                    "within 0.01: the weights are too small, scale them up)", atol=0.01, uses="logistic_unit")
+_out = logistic_unit(THETA_NOT, [[0.0], [1.0]])
+ag.expect_close(np.round(_out), [1, 0], "THETA_NOT: outputs on inputs 0, 1 rounded to 0/1", uses="logistic_unit",
+                mistakes={"chose weights that compute the identity x1 (no NOT)": [0, 1],
+                          "chose weights that compute the constant 1": [1, 1],
+                          "chose weights that compute the constant 0": [0, 0]})
+ag.expect_close(_out, [1, 0], "THETA_NOT: outputs within 0.01 of NOT (rounded right but not within 0.01: "
+                "the weights are too small, scale them up)", atol=0.01, uses="logistic_unit")
 
 # %% hidden="gates" points=2
 _r = ag.Result("gate weights")
@@ -265,10 +297,24 @@ except (NameError, NotImplementedError) as _err:
 # %% test="feedforward" points=1
 _thetas = [np.array([[0.1, 0.2, -0.3], [-0.4, 0.5, 0.6]]), np.array([[0.7, -0.8, 0.9]])]
 _X = np.array([[1.0, 2.0], [-1.0, 0.5]])
-# Written out layer by layer for this tiny net:
-_a2 = sigmoid(np.column_stack([np.ones(2), _X]) @ _thetas[0].T)
-_a3 = sigmoid(np.column_stack([np.ones(2), _a2]) @ _thetas[1].T)
-ag.expect_close(feedforward(_thetas, _X), _a3, "feedforward on a 2-2-1 net")
+# Written out layer by layer for this tiny net (g written out too: |z| < 2 here, no overflow):
+_g = lambda z: 1 / (1 + np.exp(-z))
+_a2 = _g(np.column_stack([np.ones(2), _X]) @ _thetas[0].T)
+_z3 = np.column_stack([np.ones(2), _a2]) @ _thetas[1].T
+_a3 = _g(_z3)
+# A 2-3-4 net has square matrices (3, 3) and (4, 4), so forgetting the transpose runs but gives other numbers.
+_sq = [np.array([[0.1, -0.2, 0.3], [0.4, 0.0, -0.5], [-0.6, 0.7, 0.2]]),
+       np.array([[0.2, 0.1, -0.3, 0.4], [-0.1, 0.5, 0.2, 0.0], [0.3, -0.4, 0.1, 0.2], [0.0, 0.2, -0.2, 0.6]])]
+_b = lambda A: np.column_stack([np.ones(len(A)), A])
+ag.expect_close(feedforward(_sq, _X), _g(_b(_g(_b(_X) @ _sq[0].T)) @ _sq[1].T), "feedforward on a 2-3-4 net",
+                uses=("sigmoid", "add_bias"),
+                mistakes={"multiplied by theta instead of its transpose (a row of theta holds one unit's weights: "
+                          "use add_bias(a) @ theta.T)": _g(_b(_g(_b(_X) @ _sq[0])) @ _sq[1]),
+                          "did not apply the sigmoid to the output layer": _b(_g(_b(_X) @ _sq[0].T)) @ _sq[1].T,
+                          "returned the first hidden layer only (stopped after thetas[0])": _g(_b(_X) @ _sq[0].T)})
+ag.expect_close(feedforward(_thetas, _X), _a3, "feedforward on a 2-2-1 net", uses=("sigmoid", "add_bias"),
+                mistakes={"did not apply the sigmoid to the output layer": _z3,
+                          "returned the first hidden layer only (stopped after thetas[0])": _a2})
 ag.expect_shape(feedforward([np.zeros((4, 3)), np.zeros((3, 5))], np.ones((7, 2))), (7, 3),
                 "feedforward(2-4-3 net, X (7, 2))")
 
@@ -305,10 +351,17 @@ ag.score(ag.check_cases("feedforward", ag.baked("feedforward"), trusted=ag.trust
 # %% solution="XNOR_THETAS XOR_THETAS"
 
 # %% test="xnor_xor" points=1
-ag.expect_close(feedforward(XNOR_THETAS, TRUTH_INPUTS)[:, 0], [1, 0, 0, 1], "XNOR network on the truth table",
-                atol=0.01)
-ag.expect_close(feedforward(XOR_THETAS, TRUTH_INPUTS)[:, 0], [0, 1, 1, 0], "XOR network on the truth table",
-                atol=0.01)
+for _name, _net, _gate, _table in [("XNOR_THETAS", XNOR_THETAS, "XNOR", [1, 0, 0, 1]),
+                                   ("XOR_THETAS", XOR_THETAS, "XOR", [0, 1, 1, 0])]:
+    ag.expect_close([list(np.shape(t)) for t in _net], [[2, 3], [1, 3]], f"{_name}: shapes of the two matrices",
+                    mistakes={"gave a single layer: XOR/XNOR need a hidden layer, two matrices [(2, 3), (1, 3)]":
+                              [[1, 3]]})
+    _out = feedforward(_net, TRUTH_INPUTS)[:, 0]
+    ag.expect_close(np.round(_out), _table, f"{_name}: outputs rounded to 0/1", uses="feedforward",
+                    mistakes={f"built the opposite gate (negate the output unit to get {_gate})": [1 - t for t in _table],
+                              "built OR": [0, 1, 1, 1], "built AND": [0, 0, 0, 1]})
+    ag.expect_close(_out, _table, f"{_name}: outputs within 0.01 of {_gate} (rounded right but not within 0.01: "
+                    "use larger weights)", atol=0.01, uses="feedforward")
 
 # %% hidden="xnor_xor" points=2
 _r = ag.Result("XNOR and XOR networks")
@@ -406,7 +459,11 @@ except (NameError, NotImplementedError) as _err:
 # %% solution="sign_aggregate"
 
 # %% test="sign_aggregate" points=1
-ag.expect_close(sign_aggregate(ALPHA_AND, PM_PAIRS), [-1, -1, -1, 1], "sign_aggregate(ALPHA_AND, all +-1 pairs)")
+# With ALPHA_AND = (-1, 1, 1) the vote before sign is -1 + g1 + g2 = -3, -1, -1, 1.
+ag.expect_close(sign_aggregate(ALPHA_AND, PM_PAIRS), [-1, -1, -1, 1], "sign_aggregate(ALPHA_AND, all +-1 pairs)",
+                mistakes={"used alphas[1:] without the constant alphas[0]": [-1, 0, 0, 1],
+                          "paired alphas[0] with g_1 (off by one: the constant must be alphas[0])": [1, 1, -1, 1],
+                          "returned the vote alphas[0] + G @ alphas[1:] without taking its sign": [-3, -1, -1, 1]})
 ag.expect_shape(sign_aggregate([0.5, 1.0, -2.0, 1.0], np.ones((6, 3))), (6,), "sign_aggregate with T = 3")
 
 # %% cases="sign_aggregate"
@@ -434,7 +491,13 @@ ag.score(ag.check_cases("sign_aggregate", ag.baked("sign_aggregate")), points=1)
 # %% solution="xor_by_aggregation"
 
 # %% test="xor_by_aggregation" points=1
-ag.expect_close(xor_by_aggregation(PM_PAIRS), [-1, 1, 1, -1], "xor_by_aggregation(all +-1 pairs)")
+ag.expect_close(np.sign(np.asarray(ALPHA_OR, dtype=float)[0] + PM_PAIRS @ np.asarray(ALPHA_OR, dtype=float)[1:]),
+                [-1, 1, 1, 1], "ALPHA_OR votes on all +-1 pairs", mistakes={"used the AND vote": [-1, -1, -1, 1]})
+ag.expect_close(xor_by_aggregation(PM_PAIRS), [-1, 1, 1, -1], "xor_by_aggregation(all +-1 pairs)",
+                uses="sign_aggregate",
+                mistakes={"computed XNOR (the outputs are negated)": [1, -1, -1, 1],
+                          "combined the two halves with AND (or used the AND vote as ALPHA_OR): the outer vote "
+                          "must be OR": [-1, -1, -1, -1]})
 
 # %% hidden="xor_by_aggregation" points=1
 _pairs = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
@@ -466,7 +529,11 @@ ag.score(_r, points=1)
 # %% solution="count_weights"
 
 # %% test="count_weights" points=1
-ag.expect_close(count_weights([3, 5, 1]), 26, "count_weights([3, 5, 1])")
+# (3 + 1) * 5 + (5 + 1) * 1 = 26
+ag.expect_close(count_weights([3, 5, 1]), 26, "count_weights([3, 5, 1])",
+                mistakes={"forgot the bias weights (3 * 5 + 5 * 1)": 20,
+                          "also gave the output layer a bias unit ((3 + 1) * (5 + 1) + (5 + 1) * (1 + 1))": 36,
+                          "counted units, not weights (3 + 5 + 1)": 9})
 
 # %% cases="count_weights"
 for sizes in ([2, 1], [3, 5, 1], [10, 10, 10, 1], [400, 25, 10], [1, 1, 1, 1, 1]):
