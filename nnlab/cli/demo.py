@@ -39,7 +39,14 @@ def run(args):
     out = cfg.ROOT / "demo"
     shutil.rmtree(out, ignore_errors=True)
     made = make_class(cfg, assignments, out / "submitted")
-    rows = grading.grade(cfg, out / "submitted", assignments, out / "graded", jobs=args.jobs)
+    # The sample class is the course's own code (reference and catalogued mistakes), so on a
+    # machine without bubblewrap the demo may run it unsandboxed; real submissions never are.
+    unsafe = shutil.which("bwrap") is None
+    if unsafe:
+        print("note: bubblewrap is not installed, so this sample class (the course's own code) is graded "
+              "without the kernel sandbox; `nnlab grade` refuses real submissions without it "
+              "(apt-get install bubblewrap)")
+    rows = grading.grade(cfg, out / "submitted", assignments, out / "graded", jobs=args.jobs, unsafe=unsafe)
     print()
     print(grading.table(rows))
     print("\nWhat the feedback tells the students who made mistakes (first of two mistakes per lesson):")
