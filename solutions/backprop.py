@@ -12,8 +12,9 @@ pseudo-code, and ``tanh_regression_backprop`` is the tanh/squared-error
 variant of the derivation for a single example.
 
 Conventions (see SYLLABUS.md): ``X`` is ``(m, n)``, labels ``y`` are ints
-``0..K-1``, ``thetas[l]`` has shape ``(s_{l+1}, s_l + 1)`` and its column 0
-multiplies the bias unit, which is never regularized.
+``0..K-1``, ``thetas[k]`` (0-based) is the lectures' ``Theta^(k+1)``, of shape
+``(layer_sizes[k+1], layer_sizes[k] + 1)``, and its column 0 multiplies the
+bias unit, which is never regularized.
 """
 import numpy as np
 
@@ -348,19 +349,20 @@ def backprop_loop(thetas, X, y, lam):
     ``delta^(l) = (Theta^(l)[:, 1:]^T delta^(l+1)) * g'(z^(l))``; accumulate
     ``Delta^(l) := Delta^(l) + delta^(l+1) (a^(l))^T``.  Finally
     ``D^(l) = Delta^(l) / m + (lam/m) [0, Theta^(l)[:, 1:]]``.  Same numbers as
-    ``backprop(thetas, X, y, lam)``, only slower.
+    ``backprop(thetas, X, y, lam)``, only slower.  ``Theta^(l)`` is ``thetas[l-1]``.
 
     Parameters
     ----------
-    thetas : list of array_like, ``thetas[l]`` shape (s_{l+1}, s_l + 1)
-    X : array_like, shape (m, s_1)
-    y : array_like, shape (m,), integer labels 0..K-1 with ``K = s_L``
+    thetas : list of array_like (nested lists accepted), ``thetas[k]`` (= Theta^(k+1))
+        shape (layer_sizes[k+1], layer_sizes[k] + 1)
+    X : array_like, shape (m, layer_sizes[0])
+    y : array_like, shape (m,), integer labels 0..K-1 with ``K = layer_sizes[-1]``
     lam : float, lambda >= 0
 
     Returns
     -------
     J : float
-    grads : list of ndarray, ``grads[l]`` shape like ``thetas[l]``
+    grads : list of ndarray, ``grads[k]`` shape like ``thetas[k]``
     """
     X = as_float_array("X", X, ndim=2)
     thetas = _network(thetas, X.shape[1])
@@ -404,14 +406,15 @@ def tanh_regression_backprop(thetas, x, y):
 
     Parameters
     ----------
-    thetas : list of array_like, ``thetas[l]`` shape (s_{l+1}, s_l + 1), ``thetas[-1]`` shape (1, s_{L-1} + 1)
-    x : array_like, shape (n,), one example
+    thetas : list of array_like (nested lists accepted), ``thetas[k]`` (= Theta^(k+1))
+        shape (layer_sizes[k+1], layer_sizes[k] + 1), ``thetas[-1]`` shape (1, layer_sizes[-2] + 1)
+    x : array_like (a list is accepted), shape (n,), one example
     y : float, its target
 
     Returns
     -------
     e : float
-    grads : list of ndarray, ``grads[l]`` shape like ``thetas[l]``
+    grads : list of ndarray, ``grads[k]`` shape like ``thetas[k]``
     """
     x = as_float_array("x", x, ndim=1)
     y = as_float_array("y", y, ndim=0)
