@@ -42,19 +42,24 @@ Then grade from the instructor's checkout with ``scheduler="tcp://SCHEDULER:8786
 The Dask ports carry student notebooks and grades unencrypted: keep them on a
 private network or configure Dask's TLS.
 """
-import hashlib
+import atexit
+import contextlib
 import os
 import shutil
 import socket
 import tempfile
+import threading
 import time
+import warnings
 from pathlib import Path, PurePosixPath
 
+from nnlab.grading import ROW_FIELDS, content_hash, grade_submission, grader_hash, submission_files
 from nnlab.markers import FEEDBACK_FORBIDDEN
 
-#: Keys of the plain dict every grading task returns (what ``grade_submission`` returns).
-ROW_KEYS = ("student", "assignment", "score", "max_score", "status", "feedback", "cells", "messages",
-            "seconds", "content_hash")
+#: Keys of the plain dict every grading task returns (``nnlab.grading.grade_submission``'s row) ...
+ROW_KEYS = ROW_FIELDS
+#: ... plus where it was graded.
+EXTRA_KEYS = ("worker",)
 #: A task whose worker died (machine lost, process killed) is re-run this many times elsewhere;
 #: grading is idempotent, so a re-run cannot count a submission twice.
 DEFAULT_RETRIES = 2
@@ -64,47 +69,23 @@ class ClusterError(RuntimeError):
     """The cluster cannot grade (a worker lacks the sandbox, the course root, ...)."""
 
 
-def _grade_submission():
-    """The single-submission grader (nnlab.grading, or nnlab.cli.grade before the split)."""
-    try:
-        from nnlab.grading import grade_submission
-    except ImportError:
-        from nnlab.cli import grade as cli_grade
-        grade_submission = getattr(cli_grade, "grade_submission", None) or _shard_grade_submission
-    return grade_submission
-
-
-def _shard_grade_submission(root, notebook_path, student, assignment_id, out_dir, scratch_dir, unsafe=False):
-    """Stand-in with ``grade_submission``'s contract, over ``nnlab grade``'s one-shard worker."""
-    from nnlab.cli import grade as cli_grade
-    notebook_path = Path(notebook_path)
-    t0 = time.perf_counter()
-    submitted = Path(scratch_dir) / "in"
-    dest = submitted / student / assignment_id / notebook_path.name
-    dest.parent.mkdir(parents=True)
-    shutil.copy2(notebook_path, dest)
-    if unsafe:
-        os.environ["NNLAB_UNSAFE"] = "1"
-    [row] = cli_grade._grade_shard(str(root), str(submitted), [(student, assignment_id)], str(out_dir),
-                                   str(Path(scratch_dir) / "work"))
-    row["seconds"] = time.perf_counter() - t0
-    row["content_hash"] = hashlib.sha256(notebook_path.read_bytes()).hexdigest()
-    return row
-
-
 def worker_root(default):
     """The course root a worker grades against: ``NNLAB_COURSE_ROOT`` if set, else ``default``."""
     return Path(os.environ.get("NNLAB_COURSE_ROOT") or default)
 
 
 def worker_facts(default_root, assignment_ids):
-    """What a worker has (runs on each worker through ``Client.run``): tools, versions, course root."""
+    """What a worker has (runs on each worker through ``Client.run``): tools, versions, course root.
+
+    Returns a dict: host, pid, root, bwrap (path or None), versions {distribution: version},
+    autograder (the student library's folder or None), graders {assignment id: sha256 of
+    its source notebook and key}, missing [files or packages], has_solutions.
+    """
     import importlib.metadata as md
     root = worker_root(default_root)
-    facts = {"host": socket.gethostname(), "pid": os.getpid(), "root": str(root),
-             "bwrap": shutil.which("bwrap"), "unsafe_env": os.environ.get("NNLAB_UNSAFE", ""),
-             "versions": {}, "missing": []}
-    for dist in ("nn-learning-lab", "nbgrader", "nbclient", "numpy", "dask", "distributed"):
+    facts = {"host": socket.gethostname(), "pid": os.getpid(), "root": str(root), "bwrap": shutil.which("bwrap"),
+             "versions": {}, "graders": {}, "missing": [], "has_solutions": (root / "solutions").exists()}
+    for dist in ("nn-learning-lab", "nbgrader", "nbclient", "numpy", "distributed"):
         try:
             facts["versions"][dist] = md.version(dist)
         except md.PackageNotFoundError:
@@ -114,20 +95,27 @@ def worker_facts(default_root, assignment_ids):
         facts["autograder"] = str(checking_library_dir())
     except Exception as exc:  # noqa: BLE001 - reported to the instructor, not raised on the worker
         facts["autograder"] = None
-        facts["missing"].append(f"student library autograder ({exc})")
-    for name in ("course_config.py",):
-        if not (root / name).is_file():
-            facts["missing"].append(str(root / name))
+        facts["missing"].append(f"the student library autograder ({exc})")
+    if not (root / "course_config.py").is_file():
+        facts["missing"].append(str(root / "course_config.py"))
     for aid in assignment_ids:
         for path in (root / "source" / aid / f"{aid}.ipynb", root / "keys" / f"{aid}.json"):
             if not path.is_file():
                 facts["missing"].append(str(path))
-    facts["has_solutions"] = (root / "solutions").exists()
+        facts["graders"][aid] = grader_hash(root, aid)
     return facts
+
+
+#: Packages whose version must match the instructor's: they decide scores and feedback.
+SAME_VERSIONS = ("nn-learning-lab", "nbgrader", "nbclient", "numpy")
 
 
 def check_workers(client, root, assignment_ids, unsafe=False):
     """Refuse a cluster any of whose workers cannot grade as the instructor's machine would.
+
+    A worker must have bubblewrap (unless ``unsafe``), the student library, the packages of
+    :data:`SAME_VERSIONS` at the instructor's versions, and a course root whose source
+    notebook and key of every assignment are byte-identical to the instructor's.
 
     Returns ``{worker address: facts}`` (see :func:`worker_facts`); raises
     :class:`ClusterError` naming each worker and what it lacks.
@@ -135,15 +123,18 @@ def check_workers(client, root, assignment_ids, unsafe=False):
     if not client.scheduler_info().get("workers"):
         raise ClusterError("the Dask cluster has no workers (start them with `dask worker tcp://...`)")
     facts = client.run(worker_facts, str(root), list(assignment_ids))
-    here = worker_facts(root, [])["versions"]
+    here = worker_facts(root, list(assignment_ids))
     problems = []
     for addr, f in sorted(facts.items()):
         lacks = list(f["missing"])
         if f["bwrap"] is None and not unsafe:
             lacks.append("bubblewrap (bwrap) to sandbox the kernels")
-        for dist in ("nn-learning-lab", "nbgrader", "nbclient", "numpy"):
-            if f["versions"].get(dist) != here.get(dist):
-                lacks.append(f"{dist}=={here.get(dist)} (has {f['versions'].get(dist)})")
+        for dist in SAME_VERSIONS:
+            if f["versions"].get(dist) != here["versions"].get(dist):
+                lacks.append(f"{dist}=={here['versions'].get(dist)} (has {f['versions'].get(dist)})")
+        stale = [a for a in assignment_ids if f["graders"].get(a) != here["graders"].get(a)]
+        if stale and not f["missing"]:
+            lacks.append(f"the instructor's source notebook and key of {stale} (its copy differs: rsync it)")
         if lacks:
             problems.append(f"{addr} ({f['host']}, root {f['root']}): needs " + "; ".join(lacks))
     if problems:
@@ -151,8 +142,28 @@ def check_workers(client, root, assignment_ids, unsafe=False):
     return facts
 
 
-def grade_task(root, student, assignment_id, filename, notebook, unsafe=False):
-    """Grade one submission on a worker; return its row plus ``files`` (feedback pages, by relative path).
+# ---------------------------------------------------------------- on a worker
+
+_LOCK = threading.Lock()  # one grading at a time per worker process, even with --nthreads > 1
+_SCRATCH_BASE = []
+
+
+def _scratch(root, assignment_id):
+    """This process's scratch course root for one version of an assignment's grader.
+
+    ``grade_submission`` sets a scratch root up once per process; a long-lived worker
+    must not keep grading against a lesson that was rebuilt since, so the root is
+    named by the grader's hash.
+    """
+    if not _SCRATCH_BASE:
+        base = tempfile.mkdtemp(prefix=f"nnlab-dask-{os.getpid()}-")
+        atexit.register(shutil.rmtree, base, True)
+        _SCRATCH_BASE.append(Path(base))
+    return _SCRATCH_BASE[0] / f"{assignment_id}-{grader_hash(root, assignment_id)[:16]}"
+
+
+def grade_task(root, student, assignment_id, files, notebook, grader, unsafe=False):
+    """Grade one submission on a worker; return its row plus ``files`` (feedback pages by relative path).
 
     Parameters
     ----------
@@ -160,38 +171,50 @@ def grade_task(root, student, assignment_id, filename, notebook, unsafe=False):
         The client's course root (a worker's ``NNLAB_COURSE_ROOT`` overrides it).
     student, assignment_id : str
         Who submitted what.
-    filename : str
-        The notebook's file name (nbgrader matches submitted notebooks by name).
-    notebook : bytes
-        The submitted notebook, as found in the instructor's submissions folder.
+    files : dict of str to bytes
+        The submission's files by relative path (``nnlab.grading.submission_files``).
+    notebook : str
+        Which of ``files`` is the notebook.
+    grader : str
+        The instructor's ``grader_hash`` of the assignment: a worker whose source notebook
+        or key differs refuses (its scores would not be the instructor's).
     unsafe : bool
         Grade without the sandbox when bubblewrap is missing (trusted notebooks only).
     """
-    grade_submission = _grade_submission()
-    with tempfile.TemporaryDirectory(prefix="nnlab-dask-") as tmp:
+    here = worker_root(root)
+    if grader_hash(here, assignment_id) != grader:
+        raise ClusterError(f"{socket.gethostname()}: {here}'s source notebook or key of {assignment_id} "
+                           f"differs from the instructor's")
+    with _LOCK, tempfile.TemporaryDirectory(prefix="nnlab-dask-task-") as tmp:
         tmp = Path(tmp)
-        nb_path = tmp / "submitted" / student / assignment_id / filename
-        nb_path.parent.mkdir(parents=True)
-        nb_path.write_bytes(notebook)
+        folder = tmp / "submitted" / student / assignment_id
+        for rel, data in files.items():
+            dest = folder / _safe_relpath(rel)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
         out = tmp / "out"
         out.mkdir()
-        row = dict(grade_submission(str(worker_root(root)), str(nb_path), student, assignment_id, str(out),
-                                    str(tmp / "scratch"), unsafe=unsafe))
-        files = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SQLAlchemy's SAWarnings from inside nbgrader
+            row = dict(grade_submission(str(here), str(folder / notebook), student, assignment_id, str(out),
+                                        str(_scratch(here, assignment_id)), unsafe=unsafe))
+        pages = {}
         if row.get("feedback"):
             for page in sorted((out / row["feedback"]).rglob("*")):
                 if page.is_file():
-                    files[page.relative_to(out).as_posix()] = page.read_bytes()
-    row["files"] = files
+                    pages[page.relative_to(out).as_posix()] = page.read_bytes()
+    row["files"] = pages
     row["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     return row
 
 
-def _safe_relpath(rel, student, assignment_id):
-    """``rel`` if it lies under ``feedback/<student>/<assignment>/``; else ValueError."""
+# ---------------------------------------------------------------- on the client
+
+def _safe_relpath(rel, *prefix):
+    """``rel`` as a Path if it is relative, has no ``..`` and starts with ``prefix``; else ValueError."""
     p = PurePosixPath(rel)
-    if p.is_absolute() or ".." in p.parts or p.parts[:3] != ("feedback", student, assignment_id):
-        raise ValueError(f"feedback path {rel!r} is not under feedback/{student}/{assignment_id}/")
+    if p.is_absolute() or ".." in p.parts or p.parts[:len(prefix)] != prefix or len(p.parts) <= len(prefix):
+        raise ValueError(f"path {rel!r} is not under {'/'.join(prefix) or 'its folder'}/")
     return Path(*p.parts)
 
 
@@ -206,20 +229,22 @@ def _store(row, out_dir):
     """Write a task's feedback pages under ``out_dir``; return the row without them."""
     files = row.pop("files", {})
     for rel, data in files.items():
+        _safe_relpath(rel, "feedback", row["student"], row["assignment"])
         hits = [m for m in FEEDBACK_FORBIDDEN if m.encode() in data]
         if hits:  # the worker checks this too; a page showing hidden tests never reaches out_dir
             row["status"] = f"graded (feedback withheld: {rel} would show {hits})"
             row["feedback"] = ""
             return row
     for rel, data in files.items():
-        _write_atomically(Path(out_dir) / _safe_relpath(rel, row["student"], row["assignment"]), data)
+        _write_atomically(Path(out_dir) / rel, data)
     return row
 
 
-def _failed_row(student, assignment_id, notebook, reason):
-    return {"student": student, "assignment": assignment_id, "score": 0.0, "max_score": 0.0,
-            "status": f"failed: {reason}"[:300], "feedback": "", "cells": [], "messages": [], "seconds": 0.0,
-            "content_hash": hashlib.sha256(notebook).hexdigest(), "worker": ""}
+def _submission(path, assignment_id):
+    """``(files by relative path, the notebook's relative path)`` of one submission."""
+    files = {rel: p.read_bytes() for rel, p in submission_files(path, assignment_id)}
+    notebook = [rel for rel, p in submission_files(path, assignment_id) if p == Path(path).resolve()]
+    return files, (notebook[0] if notebook else f"{assignment_id}.ipynb")
 
 
 def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, unsafe=False, progress=None,
@@ -229,7 +254,8 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
     Parameters
     ----------
     submissions : iterable of (str, str, path-like)
-        ``(student, assignment id, notebook path)`` on this machine.
+        ``(student, assignment id, notebook path)`` on this machine.  In nbgrader's layout
+        (``.../<student>/<id>/<id>.ipynb``) the whole folder is sent, as ``nnlab grade`` grades it.
     out_dir : path-like
         Where the feedback pages go (``feedback/<student>/<assignment>/``).
     root : path-like
@@ -237,25 +263,29 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
         for what the workers need).
     scheduler : str, optional
         A running scheduler's address (``tcp://host:8786``).  Without one, a
-        ``LocalCluster`` of ``n_workers`` single-threaded processes is started for this call.
+        ``LocalCluster`` of ``n_workers`` single-threaded processes on 127.0.0.1 is
+        started for this call.
     n_workers : int
         Worker processes of the local cluster (ignored with ``scheduler`` or ``client``).
     unsafe : bool
         Grade without the kernel sandbox where bubblewrap is missing (trusted notebooks only).
     progress : callable, optional
-        ``progress(done, total, row)`` after each submission is graded.
+        ``progress(done, total, row)`` as each submission's row arrives (e.g. append it to
+        ``nnlab grade``'s manifest, draw the bar).
     retries : int
         Times a task is re-run after its worker died.
     client : distributed.Client, optional
-        An existing client (then ``scheduler`` and ``n_workers`` are ignored).
+        An existing client (then ``scheduler`` and ``n_workers`` are ignored and it stays open).
 
     Returns
     -------
     list of dict
-        Keys :data:`ROW_KEYS` plus ``worker``.  A submission whose task raised gets
-        ``status = "failed: <reason>"`` and score 0 instead of aborting the run.
+        Keys :data:`ROW_KEYS` plus :data:`EXTRA_KEYS`.  A submission whose task raised gets
+        ``status = "failed: <reason>"`` and score 0 instead of stopping the class.
     """
     from distributed import Client, LocalCluster, as_completed
+
+    from nnlab.cli.course import load_config
 
     subs = [(str(s), str(a), Path(p)) for s, a, p in submissions]
     seen = set()
@@ -266,6 +296,9 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
         if not path.is_file():
             raise ValueError(f"submissions: no notebook {path} for {student}/{aid}")
     root = Path(root).resolve()
+    cfg = load_config(root)
+    aids = sorted({a for _, a, _ in subs})
+    graders = {a: grader_hash(root, a) for a in aids}
     own = []
     try:
         if client is None:
@@ -277,21 +310,24 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
             else:
                 client = Client(scheduler)
             own.insert(0, client)
-        check_workers(client, root, sorted({a for _, a, _ in subs}), unsafe=unsafe)
+        check_workers(client, root, aids, unsafe=unsafe)
         futures = {}
         for student, aid, path in subs:
-            data = path.read_bytes()
-            fut = client.submit(grade_task, str(root), student, aid, path.name, data, unsafe,
-                                key=f"grade-{student}-{aid}-{hashlib.sha256(data).hexdigest()[:16]}",
+            files, notebook = _submission(path, aid)
+            fut = client.submit(grade_task, str(root), student, aid, files, notebook, graders[aid], unsafe,
+                                key=f"grade-{student}-{aid}-{content_hash(path, aid)[:16]}",
                                 retries=retries, pure=False)
-            futures[fut] = (student, aid, data)
+            futures[fut] = (student, aid, path)
         rows = []
         for fut in as_completed(futures):
-            student, aid, data = futures[fut]
+            student, aid, path = futures[fut]
             try:
                 row = _store(fut.result(), out_dir)
             except Exception as exc:  # noqa: BLE001 - one broken submission or worker must not stop the class
-                row = _failed_row(student, aid, data, f"{type(exc).__name__}: {exc}")
+                row = {"student": student, "assignment": aid, "score": 0.0,
+                       "max_score": float(cfg.get(aid).points), "status": f"failed: {type(exc).__name__}: "
+                       f"{str(exc).strip()[:200]}", "feedback": "", "cells": [], "messages": [], "seconds": 0.0,
+                       "content_hash": content_hash(path, aid), "worker": ""}
             rows.append(row)
             if progress is not None:
                 progress(len(rows), len(futures), row)
@@ -299,3 +335,74 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
     finally:
         for thing in own:
             thing.close()
+
+
+# ---------------------------------------------------------------- a shared gradebook
+
+#: PostgreSQL advisory-lock key every nnlab writer of a course gradebook takes ("nnlab-gb").
+GRADEBOOK_LOCK_KEY = int.from_bytes(b"nnlab-gb", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+@contextlib.contextmanager
+def gradebook_lock(url, timeout_s=600.0):
+    """Hold the course gradebook's writer lock while the ``with`` block writes to it.
+
+    nbgrader's ``Gradebook(url)`` creates the tables of an empty database on first use and
+    ``add_submission``/``update_or_create_student`` read-then-insert: two writers at once (two
+    grading runs, two machines) race into unique-constraint errors, and one run's grades are
+    lost.  Writers that hold this lock write one after another.  PostgreSQL: a session-level
+    advisory lock (``pg_advisory_lock``) on its own connection, released when the block ends or
+    the process dies.  SQLite: an exclusive ``flock`` on ``<database file>.lock``.
+
+    Parameters
+    ----------
+    url : str
+        The gradebook's SQLAlchemy URL (``postgresql://...`` or ``sqlite:///path``).
+    timeout_s : float
+        Give up (``TimeoutError``) after waiting this long for another writer.
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    deadline = time.monotonic() + timeout_s
+    if u.get_backend_name() == "postgresql":
+        engine = create_engine(u, poolclass=_null_pool())
+        try:
+            with engine.connect() as conn:
+                while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": GRADEBOOK_LOCK_KEY}).scalar():
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"another writer held the gradebook {u.render_as_string()} "
+                                           f"for over {timeout_s:g} s")
+                    time.sleep(0.2)
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": GRADEBOOK_LOCK_KEY})
+                    conn.commit()
+        finally:
+            engine.dispose()
+    elif u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:"):
+        import fcntl
+        with open(f"{u.database}.lock", "a") as f:
+            while True:
+                try:
+                    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"another writer held the gradebook {u.database} "
+                                           f"for over {timeout_s:g} s") from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+    else:
+        yield
+
+
+def _null_pool():
+    from sqlalchemy.pool import NullPool
+    return NullPool
