@@ -26,7 +26,7 @@ from nnlab.markers import FEEDBACK_FORBIDDEN  # hidden-test text and baked data
 
 # Row fields, in this order, are the public result of grading one submission.
 ROW_FIELDS = ("student", "assignment", "score", "max_score", "status", "feedback", "cells", "messages",
-              "seconds", "content_hash")
+              "seconds", "content_hash", "timings")
 
 
 @dataclass
@@ -41,6 +41,7 @@ class Row:
     messages: list = field(default_factory=list)  # what the test cells told the student
     seconds: float = 0.0  # wall time of this submission's autograde + feedback
     content_hash: str = ""  # sha256 of the submitted files (see ``content_hash``)
+    timings: dict = field(default_factory=dict)  # seconds per phase: setup, autograde, feedback, scores
 
     @property
     def percent(self):
@@ -180,6 +181,13 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
     os.environ["MPLBACKEND"] = "Agg"  # kernels inherit it: figures are not rendered while grading
     root, out, work = Path(root).resolve(), Path(out_dir).resolve(), Path(scratch_dir).resolve()
     row = Row(student, assignment_id, content_hash=content_hash(notebook_path, assignment_id))
+    clock = [time.perf_counter()]
+
+    def lap(phase):  # where the time goes, for the benchmark's profile
+        now = time.perf_counter()
+        row.timings[phase] = round(row.timings.get(phase, 0.0) + now - clock[0], 3)
+        clock[0] = now
+
     try:
         api, db_url = _scratch_api(root, work, assignment_id)
     except CourseError as exc:
@@ -191,8 +199,10 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
     for rel, p in submission_files(notebook_path, assignment_id):
         (sub_dir / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(p, sub_dir / rel)
+    lap("setup")  # first call in a process: generate_assignment; later calls: copying the submission
 
     result = api.autograde(assignment_id, student, force=True, create=True)
+    lap("autograde")
     if not result.get("success"):
         row.status = "failed: " + _reason(result)
     else:
@@ -206,6 +216,7 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
                 row.feedback = str(Path("feedback") / student / assignment_id)
         else:
             row.status = "graded (no feedback)"
+        lap("feedback")
     with Gradebook(db_url) as gb:
         sub = gb.find_submission(assignment_id, student) if row.status.startswith("graded") else None
         if sub is not None:
@@ -214,6 +225,7 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
                 row.cells += [(g.name, float(g.score), float(g.max_score)) for g in nb.grades]
         else:
             row.max_score = float(gb.find_assignment(assignment_id).max_score)
+    lap("scores")
     for kind in ("submitted", "autograded", "feedback"):  # a MOOC's worth of copies would fill the disk
         shutil.rmtree(work / kind / student / assignment_id, ignore_errors=True)
     row.seconds = round(time.perf_counter() - t0, 3)
