@@ -12,6 +12,7 @@ diff it as text).  Cell headers carry what nbgrader needs:
                                     the body between ``### BEGIN/END SOLUTION``
 ``# %% test="sigmoid" points=1``     visible test cell (all or nothing); while grading it runs with
                                     the reference versions of the names its hidden twin trusts
+                                    (and of those in its own ``trusted="name ..."``, if any)
 ``# %% hidden="sigmoid" points=2``   hidden test cell; ``ag.baked("sigmoid")`` in it becomes
                                     the baked cases, ``ag.trusted("sigmoid add_bias")`` the reference
                                     definitions of those names (and what they use) for
@@ -318,6 +319,10 @@ def build_assignment(authoring_path, module_name):
         if "hidden" in cell.metadata:
             names = [n for m in TRUSTED.findall(cell.source) for n in m.split()]
             trusted_by_test[cell.metadata["hidden"]] = list(dict.fromkeys(names))
+    for cell in nb_in.cells:  # a visible test may name its own (``trusted="logistic_unit"``)
+        if "test" in cell.metadata and "trusted" in cell.metadata:
+            task = cell.metadata["test"]
+            trusted_by_test[task] = list(dict.fromkeys(trusted_by_test.get(task, []) + _names(cell.metadata["trusted"])))
 
     for k, cell in enumerate(nb_in.cells):
         meta = dict(cell.metadata)
