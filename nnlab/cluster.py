@@ -315,7 +315,7 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
         for student, aid, path in subs:
             files, notebook = _submission(path, aid)
             fut = client.submit(grade_task, str(root), student, aid, files, notebook, graders[aid], unsafe,
-                                key=f"grade-{student}-{aid}-{content_hash(path, aid)[:16]}",
+                                key=f"grade-{student}-{aid}-{content_hash(path, aid)[:16]}-{graders[aid][:8]}",
                                 retries=retries, pure=False)
             futures[fut] = (student, aid, path)
         rows = []
