@@ -115,37 +115,65 @@ def tools_on_path():
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-_SCRATCH = {}  # (root, scratch) -> (NbGraderAPI, db_url, {assignment ids generated})
+_SCRATCH = {}  # (root, assignment root) -> (NbGraderAPI, db_url): set up once per process
+READY = ".nnlab-ready"  # in an assignment root: the grader hash it was generated for
 
 
-def _scratch_api(root, scratch, assignment_id):
-    """The NbGraderAPI of a scratch course root, set up once per process and assignment."""
+def _generate(root, work, assignment_id):
+    """``work`` = a fresh course root holding one generated assignment (its own SQLite gradebook)."""
     from nnlab.build import key_path
     from nnlab.cli.course import checked, load_config, nbgrader_api
 
-    key = (str(root), str(scratch))
+    src = Path(root) / "source" / assignment_id
+    if not src.is_dir() or not key_path(root, assignment_id).exists():
+        raise GradingError(f"{assignment_id}: no source/ or keys/ in {root} (run nnlab build)")
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(src, work / "source" / assignment_id)
+    key_path(work, assignment_id).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(key_path(root, assignment_id), key_path(work, assignment_id))
+    api = nbgrader_api(load_config(root), work, db_url=f"sqlite:///{work / 'gradebook.db'}")
+    checked(api.generate_assignment(assignment_id, force=True, create=True), f"generate_assignment {assignment_id}")
+    (work / READY).write_text(grader_hash(root, assignment_id))
+
+
+def _from_template(root, template, assignment_id):
+    """The generated assignment root in ``template``, made by the first process that needs it.
+
+    Worker processes of one run share ``template`` (one host, one file system): a file lock
+    lets one of them run ``generate_assignment`` per assignment while the others wait, then each
+    copies the result, gradebook included, instead of generating its own.
+    """
+    import fcntl
+
+    ready = grader_hash(root, assignment_id)
+    made = Path(template) / assignment_id
+    Path(template).mkdir(parents=True, exist_ok=True)
+    with open(Path(template) / f"{assignment_id}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (made / READY).exists() or (made / READY).read_text() != ready:
+            _generate(root, made, assignment_id)
+    return made
+
+
+def _scratch_api(root, scratch, assignment_id, template=None):
+    """(NbGraderAPI, db_url, assignment root) of ``scratch/<assignment_id>``, generated once per process."""
+    from nnlab.cli.course import load_config, nbgrader_api
+
+    work = Path(scratch) / assignment_id
+    key = (str(root), str(work))
     if key not in _SCRATCH:
-        work = Path(scratch)
-        work.mkdir(parents=True, exist_ok=True)
+        if template is not None:
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(_from_template(root, template, assignment_id), work)
+        else:
+            _generate(root, work, assignment_id)
         db_url = f"sqlite:///{work / 'gradebook.db'}"
-        _SCRATCH[key] = (nbgrader_api(load_config(root), work, db_url=db_url), db_url, set())
-    api, db_url, generated = _SCRATCH[key]
-    if assignment_id not in generated:
-        work = Path(scratch)
-        src = Path(root) / "source" / assignment_id
-        if not src.is_dir() or not key_path(root, assignment_id).exists():
-            raise GradingError(f"{assignment_id}: no source/ or keys/ in {root} (run nnlab build)")
-        shutil.rmtree(work / "source" / assignment_id, ignore_errors=True)
-        shutil.copytree(src, work / "source" / assignment_id)
-        key_path(work, assignment_id).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(key_path(root, assignment_id), key_path(work, assignment_id))
-        checked(api.generate_assignment(assignment_id, force=True, create=True),
-                f"generate_assignment {assignment_id}")
-        generated.add(assignment_id)
-    return api, db_url
+        _SCRATCH[key] = (nbgrader_api(load_config(root), work, db_url=db_url), db_url)
+    return (*_SCRATCH[key], work)
 
 
-def grade_submission(root, notebook_path, student, assignment_id, out_dir, scratch_dir, unsafe=False):
+def grade_submission(root, notebook_path, student, assignment_id, out_dir, scratch_dir, unsafe=False,
+                     template_dir=None):
     """Grade one submitted notebook; write its feedback; return its Row as a dict.
 
     Parameters
@@ -159,8 +187,12 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
     out_dir : path
         Feedback goes to ``out_dir/feedback/<student>/<id>/*.html``, each file written atomically.
     scratch_dir : path
-        This process's scratch course root, created if missing; reuse it across calls in one
-        process (the assignment is generated there once).  Must not be shared between processes.
+        This process's scratch folder, created if missing; reuse it across calls in one process
+        (``scratch_dir/<id>/`` is a course root where the assignment is generated once).  Must not
+        be shared between processes.
+    template_dir : path, optional
+        A folder shared by the processes of one host: the assignment is generated there once
+        and copied (see ``_from_template``) rather than generated by every process.
     unsafe : bool
         Run kernels without the sandbox (only when bubblewrap is missing and notebooks are trusted).
 
@@ -179,7 +211,7 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
     check_sandbox(unsafe)
     tools_on_path()
     os.environ["MPLBACKEND"] = "Agg"  # kernels inherit it: figures are not rendered while grading
-    root, out, work = Path(root).resolve(), Path(out_dir).resolve(), Path(scratch_dir).resolve()
+    root, out = Path(root).resolve(), Path(out_dir).resolve()
     row = Row(student, assignment_id, content_hash=content_hash(notebook_path, assignment_id))
     clock = [time.perf_counter()]
 
@@ -189,7 +221,8 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
         clock[0] = now
 
     try:
-        api, db_url = _scratch_api(root, work, assignment_id)
+        api, db_url, work = _scratch_api(root, Path(scratch_dir).resolve(), assignment_id,
+                                         None if template_dir is None else Path(template_dir).resolve())
     except CourseError as exc:
         raise GradingError(str(exc)) from None
     sub_dir = work / "submitted" / student / assignment_id

@@ -52,16 +52,18 @@ _WORKER = {}
 
 
 def _init_worker(root, out, scratch_base, unsafe):
-    """Pool initializer: one scratch course root and one log per worker process."""
+    """Pool initializer: one scratch folder and one log per worker process; a template folder shared
+    by the workers, where each assignment is generated once for all of them."""
     scratch = Path(scratch_base) / f"worker-{os.getpid()}"
     engine.quiet(Path(out) / "logs" / f"worker-{os.getpid()}.log")
-    _WORKER.update(root=root, out=out, scratch=str(scratch), unsafe=unsafe)
+    _WORKER.update(root=root, out=out, scratch=str(scratch), unsafe=unsafe,
+                   template=str(Path(scratch_base) / "template"))
 
 
 def _work(notebook, student, aid):
     try:
         return grade_submission(_WORKER["root"], notebook, student, aid, _WORKER["out"], _WORKER["scratch"],
-                                unsafe=_WORKER["unsafe"])
+                                unsafe=_WORKER["unsafe"], template_dir=_WORKER["template"])
     except Exception as exc:  # one broken submission must not stop the class
         import traceback
         traceback.print_exc()
