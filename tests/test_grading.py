@@ -100,7 +100,7 @@ def test_scores_match_the_notebook_points(uninterrupted):
         assert 0.0 <= float(grades[(student, AID)]["score"]) < total
     assert all(float(g["max_score"]) == total and g["status"] == "graded" for g in grades.values())
     # the end-of-run report: table, slowest notebooks; progress lines in a non-terminal log
-    assert "slowest notebooks:" in log and "[5/5]" in log and "ETA" in log
+    assert "slowest notebooks (autograde + feedback):" in log and "[5/5]" in log and "ETA" in log
 
 
 def test_resume_after_sigkill_grades_each_submission_once(klass, uninterrupted, tmp_path):

@@ -260,10 +260,10 @@ def summary_markdown(rows, slowest=5):
     if problems:
         lines += ["", "### Not fully graded", ""]
         lines += [f"- **{esc(r.student)}/{r.assignment}**: {esc(r.status)}" for r in problems]
-    timed = sorted((r for r in rows if r.seconds), key=lambda r: -r.seconds)[:slowest]
+    timed = sorted((r for r in rows if r.seconds), key=lambda r: -grading_seconds(r))[:slowest]
     if timed:
-        lines += ["", "### Slowest notebooks", ""]
-        lines += [f"- {esc(r.student)}/{r.assignment}: {r.seconds:.1f} s" for r in timed]
+        lines += ["", "### Slowest notebooks (autograde + feedback)", ""]
+        lines += [f"- {esc(r.student)}/{r.assignment}: {grading_seconds(r):.1f} s" for r in timed]
     return "\n".join(lines) + "\n"
 
 
@@ -366,15 +366,21 @@ def table(rows):
     return "\n".join(lines)
 
 
+def grading_seconds(row):
+    """A submission's own grading time: without its worker's one-off set-up of the assignment."""
+    return max(0.0, row.seconds - (row.timings or {}).get("setup", 0.0))
+
+
 def report(rows, out, slowest=5):
     """The end-of-run text: scores table, failures with their reason, the slowest notebooks."""
     lines = ["", table(rows)]
     problems = [r for r in rows if r.status != "graded"]  # not graded, or no feedback to publish
     if problems:
         lines += ["", "not fully graded:"] + [f"  {r.student}/{r.assignment}: {r.status}" for r in problems]
-    timed = sorted((r for r in rows if r.seconds), key=lambda r: -r.seconds)[:slowest]
+    timed = sorted((r for r in rows if r.seconds), key=lambda r: -grading_seconds(r))[:slowest]
     if timed:
-        lines += ["", "slowest notebooks:"] + [f"  {r.seconds:6.1f} s  {r.student}/{r.assignment}" for r in timed]
+        lines += ["", "slowest notebooks (autograde + feedback):"]
+        lines += [f"  {grading_seconds(r):6.1f} s  {r.student}/{r.assignment}" for r in timed]
     lines += ["", f"grades: {Path(out) / 'grades.csv'}", f"feedback: {Path(out) / 'feedback'}/",
               f"Gradescope results: {Path(out) / 'results'}/<student>/<assignment>/results.json",
               f"summary: {Path(out) / 'summary.md'}"]
