@@ -210,13 +210,19 @@ def grade_items(cfg, items, out, jobs=1, progress=print, unsafe=False, resume=Tr
             with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                         initargs=(str(cfg.ROOT), str(out), scratch, unsafe)) as pool:
                 futures = [pool.submit(_work, *item) for item in todo]
-                for fut in cf.as_completed(futures):
-                    row = fut.result()
-                    if not row["max_score"]:  # not graded at all: still out of the lesson's points
-                        row["max_score"] = float(cfg.get(row["assignment"]).points)
-                    append_manifest(out, row, graders[row["assignment"]])
-                    done[(row["student"], row["assignment"])] = Row(**row)
-                    bar.update(row)
+                try:
+                    for fut in cf.as_completed(futures):
+                        row = fut.result()
+                        if not row["max_score"]:  # not graded at all: still out of the lesson's points
+                            row["max_score"] = float(cfg.get(row["assignment"]).points)
+                        append_manifest(out, row, graders[row["assignment"]])
+                        done[(row["student"], row["assignment"])] = Row(**row)
+                        bar.update(row)
+                except KeyboardInterrupt:  # what is in the manifest is kept: the next run resumes there
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    progress(f"\ninterrupted: {len(done)} of {len(items)} graded so far are kept in "
+                             f"{out / MANIFEST}; run the same command again to resume")
+                    raise
     progress(f"graded in {time.perf_counter() - t0:.1f} s")
     rows = sorted(done.values(), key=lambda r: (r.student, r.assignment))
     write_outputs(rows, out)
