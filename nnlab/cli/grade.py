@@ -286,7 +286,7 @@ def write_outputs(rows, out):
 
 
 def write_gradebook(cfg, rows, url):
-    """Write final scores into the gradebook at ``url`` through nbgrader's models (one writer: us).
+    """Write final scores into the gradebook at ``url`` through nbgrader's models (one writer at a time).
 
     The assignment's cells are recorded with nbgrader's own ``SaveCells`` from the source
     notebook (what ``generate_assignment`` records); each graded submission is created with
@@ -302,8 +302,12 @@ def write_gradebook(cfg, rows, url):
 
     from nnlab.cli.course import read_nb, source_notebook
 
+    from nnlab.cluster import gradebook_lock
+
     engine.tools_on_path()
-    with warnings.catch_warnings(), Gradebook(url) as gb:
+    # one writer at a time (two runs, two machines): nbgrader creates tables on first use and
+    # add_submission reads then inserts, so concurrent writers would race into lost grades
+    with gradebook_lock(url), warnings.catch_warnings(), Gradebook(url) as gb:
         # nbgrader's add_submission builds objects under autoflush: SQLAlchemy warns, the rows are right
         warnings.simplefilter("ignore")
         for aid in sorted({r.assignment for r in rows}):
