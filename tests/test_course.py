@@ -48,6 +48,8 @@ def test_plain_nbgrader_commands_work_in_the_course_root(cfg, tmp_path):
     for name in ("course_config.py", "nbgrader_config.py"):
         shutil.copy(cfg.ROOT / name, root / name)
     shutil.copytree(cfg.ROOT / "source" / aid, root / "source" / aid)
+    (root / "keys").mkdir()
+    shutil.copy(nbbuild.key_path(cfg.ROOT, aid), nbbuild.key_path(root, aid))  # the grader's answer key
     (root / "solutions").mkdir()
     (root / "solutions" / "notebooks").mkdir()
     (root / "solutions" / "notebooks" / f"{aid}.py").touch()  # marks the lesson ready

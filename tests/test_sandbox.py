@@ -252,8 +252,12 @@ def test_cannot_read_outside(attacked, name):
 @pytest.mark.parametrize("index,name", [(0, "write_pth"), (1, "write_checkout"), (3, "write_autograder"),
                                         (4, "write_other_submission")])
 def test_cannot_write_outside(attacked, course, index, name):
-    failed(attacked[0], name)
-    assert not course["written"][index].exists()
+    target = course["written"][index]
+    # A target under /tmp (a checkout cloned there) lands in the sandbox's private tmpfs:
+    # the write may succeed in there, but the host's file must stay untouched.
+    if not str(target).startswith("/tmp/"):
+        failed(attacked[0], name)
+    assert not target.exists()
 
 
 @needs_bwrap
