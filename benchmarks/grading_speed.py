@@ -136,8 +136,6 @@ def nnlab_grade(aids, submitted, out, jobs):
     seconds = time.perf_counter() - t0
     if proc.returncode not in (0, 2):
         raise RuntimeError(f"nnlab grade failed:\n{proc.stdout}\n{proc.stderr}")
-    with open(out / "grades.csv") as f:
-        scores = {(r["student"], r["assignment"]): float(r["score"]) for r in csv.DictReader(f)}
     import json
     per_nb = []
     for line in (out / "manifest.jsonl").read_text().splitlines():
@@ -145,6 +143,11 @@ def nnlab_grade(aids, submitted, out, jobs):
             per_nb.append(json.loads(line)["row"])
         except (ValueError, KeyError):
             pass
+    # full-precision scores (grades.csv rounds to 6 significant digits)
+    scores = {(r["student"], r["assignment"]): float(r["score"]) for r in per_nb}
+    with open(out / "grades.csv") as f:
+        if {(r["student"], r["assignment"]) for r in csv.DictReader(f)} != set(scores):
+            raise RuntimeError("nnlab grade: grades.csv and manifest.jsonl list different submissions")
     return seconds, scores, per_nb
 
 
@@ -279,17 +282,19 @@ def main():
         print(f"  (Dask local cluster start-up, not counted: {results[0]['dask_start']:.1f} s)")
 
     print("\nwall time against notebooks (linear fit wall = a + b n) and projection "
-          f"for {PROJECT_STUDENTS} students x {PROJECT_NOTEBOOKS} notebooks")
+          f"for {PROJECT_STUDENTS} students x {PROJECT_NOTEBOOKS} notebooks at the largest K's wall time "
+          "per notebook (the fit's slope is not trusted: a shared machine's load moves it)")
     projection = {}
+    total = PROJECT_STUDENTS * PROJECT_NOTEBOOKS
     for g in ("nbgrader", "nnlab", "dask"):
         pts = [(r["n"], r[g]) for r in results if g in r]
         if not pts:
             continue
         a, b, r2 = fit([x for x, _ in pts], [y for _, y in pts])
-        total = PROJECT_STUDENTS * PROJECT_NOTEBOOKS
-        projection[g] = (a + b * total) / 60
+        projection[g] = pts[-1][1] / pts[-1][0] * total / 60
         per = ", ".join(f"n={x}: {y / x:.2f} s/nb" for x, y in pts)
-        print(f"  {g:8s}: a = {a:5.1f} s, b = {b:5.2f} s/notebook, r^2 = {r2:.3f} ({per}) "
+        note = "" if len(pts) >= 3 else " (fewer than 3 K: any line fits)"
+        print(f"  {g:8s}: a = {a:5.1f} s, b = {b:5.2f} s/notebook, r^2 = {r2:.3f}{note} ({per}) "
               f"-> {projection[g]:6.1f} min")
     if len(aids) < PROJECT_NOTEBOOKS:
         print(f"  (measured on {len(aids)} lesson(s): the projection assumes the other notebooks cost the same)")
