@@ -187,7 +187,7 @@ ag.score(ag.check_cases("logistic_unit", ag.baked("logistic_unit"), trusted=ag.t
 
 # %% solution="THETA_AND THETA_OR THETA_NOR THETA_NOT"
 
-# %% test="gates" points=1
+# %% test="gates" points=1 trusted="logistic_unit"
 # Truth tables on the corners (0,0), (0,1), (1,0), (1,1): a unit that rounds to one of these computes that gate.
 _TABLES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOR": [1, 0, 0, 0], "NAND": [1, 1, 1, 0], "x1": [0, 0, 1, 1],
            "x2": [0, 1, 0, 1], "NOT x1": [1, 1, 0, 0], "NOT x2": [1, 0, 1, 0], "constant 0": [0, 0, 0, 0],
@@ -350,7 +350,7 @@ ag.score(ag.check_cases("feedforward", ag.baked("feedforward"), trusted=ag.trust
 
 # %% solution="XNOR_THETAS XOR_THETAS"
 
-# %% test="xnor_xor" points=1
+# %% test="xnor_xor" points=1 trusted="feedforward"
 for _name, _net, _gate, _table in [("XNOR_THETAS", XNOR_THETAS, "XNOR", [1, 0, 0, 1]),
                                    ("XOR_THETAS", XOR_THETAS, "XOR", [0, 1, 1, 0])]:
     ag.expect_close([list(np.shape(t)) for t in _net], [[2, 3], [1, 3]], f"{_name}: shapes of the two matrices",
