@@ -206,3 +206,28 @@ def test_duplicate_or_missing_submission_is_a_value_error(tmp_path):
         cluster.grade_on_cluster([("s1", AID, nb), ("s1", AID, nb)], tmp_path / "out", tmp_path)
     with pytest.raises(ValueError, match="no notebook"):
         cluster.grade_on_cluster([("s1", AID, tmp_path / "missing.ipynb")], tmp_path / "out", tmp_path)
+
+
+@pytest.mark.pipeline
+def test_nnlab_grade_with_a_scheduler_address_grades_on_the_cluster(cfg, submissions, tmp_path):
+    """The same command, `nnlab grade --scheduler tcp://...`, on a running cluster: same scores, resumable."""
+    from distributed import LocalCluster
+
+    from nnlab.cli import grade as grading
+    from nnlab.cli.grade import read_manifest
+    submitted, paths = submissions
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NNLAB_COURSE_ROOT", str(stripped_root(cfg, tmp_path / "worker-root", [AID])))
+    try:
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as local:
+            rows = grading.grade(cfg, submitted, [cfg.get(AID)], tmp_path / "out", scheduler=local.scheduler_address,
+                                 progress=lambda *_: None)
+            again = grading.grade(cfg, submitted, [cfg.get(AID)], tmp_path / "out",
+                                  scheduler=local.scheduler_address, progress=lambda *_: None)
+    finally:
+        mp.undo()
+    by_student = {r.student: r.score for r in rows}
+    assert by_student["reference"] == cfg.get(AID).points and by_student["blank"] == 0
+    assert {r.student: r.score for r in again} == by_student
+    assert len(read_manifest(tmp_path / "out")) == len(paths)  # the second run graded nothing again

@@ -154,7 +154,7 @@ class Progress:
 # ---------------------------------------------------------------- the class
 
 def grade(cfg, submitted, assignments, out, jobs=1, progress=print, unsafe=False, *, resume=True,
-          gradebook=None, tty=False):
+          gradebook=None, tty=False, scheduler=None):
     """Grade every submission found; return the list of Rows.
 
     Every kernel runs in the sandbox (``nnlab.sandbox``); without bubblewrap this
@@ -175,14 +175,16 @@ def grade(cfg, submitted, assignments, out, jobs=1, progress=print, unsafe=False
         raise CourseError(f"no submissions under {submitted} for {[a.id for a in assignments]}")
     items = [(submitted / s / a / f"{a}.ipynb", s, a) for s, a in pairs]
     return grade_items(cfg, items, out, jobs=jobs, progress=progress, unsafe=unsafe, resume=resume,
-                       gradebook=gradebook, tty=tty)
+                       gradebook=gradebook, tty=tty, scheduler=scheduler)
 
 
-def grade_items(cfg, items, out, jobs=1, progress=print, unsafe=False, resume=True, gradebook=None, tty=False):
+def grade_items(cfg, items, out, jobs=1, progress=print, unsafe=False, resume=True, gradebook=None, tty=False,
+                scheduler=None):
     """Grade ``items`` = ``[(notebook path, student, assignment id)]`` into ``out``; return the Rows.
 
     Rows of submissions already graded (manifest) are reused; the rest go to a pool of
-    ``jobs`` worker processes, one submission at a time.
+    ``jobs`` worker processes, one submission at a time, or, given a Dask ``scheduler``
+    address, to that cluster's workers (``nnlab.cluster``).
     """
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -203,7 +205,20 @@ def grade_items(cfg, items, out, jobs=1, progress=print, unsafe=False, resume=Tr
     progress(f"grading {len(todo)} of {len(items)} submissions with {jobs} worker(s)"
              + (f" ({len(items) - len(todo)} already graded)" if len(todo) < len(items) else ""))
     t0 = time.perf_counter()
-    if todo:
+    if todo and scheduler:
+        from nnlab.cluster import grade_on_cluster
+        bar = Progress(len(todo), say=progress, tty=tty)
+
+        def arrived(_done, _total, row):
+            row = {k: row[k] for k in engine.ROW_FIELDS if k in row}
+            if not row.get("max_score"):
+                row["max_score"] = float(cfg.get(row["assignment"]).points)
+            append_manifest(out, row, graders[row["assignment"]])
+            done[(row["student"], row["assignment"])] = Row(**row)
+            bar.update(row)
+        grade_on_cluster([(s, a, nb) for nb, s, a in todo], out, cfg.ROOT, scheduler=scheduler, unsafe=unsafe,
+                         progress=arrived)
+    elif todo:
         bar = Progress(len(todo), say=progress, tty=tty)
         with tempfile.TemporaryDirectory(prefix="nnlab-grade-") as scratch:
             ctx = multiprocessing.get_context("spawn")
@@ -419,7 +434,7 @@ def run(args):
             raise CourseError("name a submissions folder (or --single NOTEBOOK)")
         assignments = select(cfg, args.assignments)
         rows = grade(cfg, args.submitted, assignments, args.out, jobs=args.jobs, unsafe=args.unsafe,
-                     resume=not args.no_resume, gradebook=args.gradebook, tty=tty)
+                     resume=not args.no_resume, gradebook=args.gradebook, tty=tty, scheduler=args.scheduler)
     print(report(rows, args.out))
     return 2 if any(r.status != "graded" for r in rows) else 0
 
@@ -439,6 +454,9 @@ def add_parser(sub):
     p.add_argument("--gradebook", metavar="URL",
                    help="also write the final scores into this nbgrader gradebook (sqlite:///path or "
                         "postgresql://...), from this one process")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="grade on a Dask cluster (tcp://host:8786); workers need the sandbox, the course's "
+                        "source/ and keys/, never solutions/ (see nnlab/cluster.py)")
     p.add_argument("--unsafe", action="store_true",
                    help="grade without the kernel sandbox when bubblewrap is missing (student code then runs "
                         "with your permissions: only for trusted notebooks)")
