@@ -93,15 +93,28 @@ except ImportError as _err:
 # %% test="numerical_gradient" points=1
 # J(t) = sum of t^3: the central difference is exactly 3 t^2 + eps^2.
 _cube = lambda t: float(np.sum(np.asarray(t) ** 3))
-ag.expect_close(numerical_gradient(_cube, np.array([1.0, 2.0, -1.0]), eps=1e-2), [3.0001, 12.0001, 3.0001],
-                "numerical_gradient(sum t^3, [1, 2, -1], eps=1e-2)")
+# The known mistakes give: one-sided 3 t^2 + 3 t eps + eps^2; all coordinates at once the sum of all
+# entries (18.0003) everywhere; eps = 1e-4 hard-coded 3 t^2 + 1e-8.
+_t3 = np.array([1.0, 2.0, -1.0])
+ag.expect_close(numerical_gradient(_cube, _t3.copy(), eps=1e-2), [3.0001, 12.0001, 3.0001],
+                "numerical_gradient(sum t^3, [1, 2, -1], eps=1e-2)",
+                mistakes={"used the one-sided (forward) difference instead of the central one": 3 * _t3 ** 2 + 3e-2 * _t3 + 1e-4,
+                          "divided by eps instead of 2 eps (the central difference spans 2 eps)":
+                          2 * np.array([3.0001, 12.0001, 3.0001]),
+                          "wrote theta_plus = theta: in NumPy that is the same array (Octave copies), so both "
+                          "perturbations cancel; use theta.copy()": [0.0, 0.0, 0.0],
+                          "perturbed all coordinates at once instead of one at a time": np.full(3, 18.0003),
+                          "ignored the eps argument (used 1e-4 whatever eps is passed)": 3 * _t3 ** 2 + 1e-8})
 # A matrix theta: the gradient of sum(exp(t)) is exp(t), same shape; theta must not change.
 _theta = np.array([[0.5, -1.0, 0.0], [2.0, 0.25, -0.75]])
 _before = _theta.copy()
 _g = numerical_gradient(lambda t: float(np.sum(np.exp(t))), _theta)
+ag.expect_close(_theta, _before, "theta after calling numerical_gradient: you modified theta in place (it must "
+                "not change; perturb a copy or restore each entry)", rtol=0, atol=0)
+ag.expect_close(_g, np.exp(_before), "numerical_gradient(sum exp(t), theta (2, 3))",
+                mistakes={"returned a flat vector: received shape (6,) — the numbers are right, reshape it like theta":
+                          np.exp(_before).ravel()})
 ag.expect_shape(_g, (2, 3), "numerical_gradient(J, theta of shape (2, 3))")
-ag.expect_close(_g, np.exp(_before), "numerical_gradient(sum exp(t), theta (2, 3))")
-ag.expect_close(_theta, _before, "theta after calling numerical_gradient (it must not change)", rtol=0, atol=0)
 
 # %% hidden="numerical_gradient" points=3
 # Seeded cost functions with known gradients.  With the default eps the central difference
@@ -208,8 +221,13 @@ ag.score(_r, points=3)
 # %% test="forward_difference_gradient" points=1
 # J(t) = sum of t^3: the forward difference is exactly 3 t^2 + 3 t eps + eps^2.
 _cube = lambda t: float(np.sum(np.asarray(t) ** 3))
+_fd = np.array([3.0301, 12.0601, 2.9701])
 ag.expect_close(forward_difference_gradient(_cube, np.array([1.0, 2.0, -1.0]), eps=1e-2),
-                [3.0301, 12.0601, 2.9701], "forward_difference_gradient(sum t^3, [1, 2, -1], eps=1e-2)")
+                _fd, "forward_difference_gradient(sum t^3, [1, 2, -1], eps=1e-2)",
+                mistakes={"divided by 2 eps instead of eps (the one-sided difference spans eps)": _fd / 2,
+                          "used the central difference instead of the one-sided one": [3.0001, 12.0001, 3.0001],
+                          "computed (J(theta) - J(theta + eps)) / eps: the sign is flipped": -_fd,
+                          "perturbed all coordinates at once instead of one at a time": np.full(3, _fd.sum())})
 _theta = np.array([[0.5, -1.0], [2.0, 0.25]])
 _before = _theta.copy()
 _g = forward_difference_gradient(lambda t: float(np.sum(t ** 2)), _theta, eps=1e-3)
@@ -372,11 +390,26 @@ except NotImplementedError:
 # %% solution="relative_difference"
 
 # %% test="relative_difference" points=1
-ag.expect_close(relative_difference([3.0, 0.0], [0.0, 4.0]), 1.0, "relative_difference([3, 0], [0, 4])")
-ag.expect_close(relative_difference([2.0, -6.0], [1.0, -3.0]), 1 / 3, "relative_difference([2, -6], [1, -3])")
+# a = (3, 0), b = (0, 4): ||a - b|| = ||a + b|| = 5, ||a|| = 3, ||b|| = 4, sum(a - b) = -1, sum(a + b) = 7.
+ag.expect_close(relative_difference([3.0, 0.0], [0.0, 4.0]), 1.0, "relative_difference([3, 0], [0, 4])",
+                mistakes={"divided by ||a|| + ||b|| instead of ||a + b|| (the DLAI denominator; this course uses ex4's)":
+                          5 / 7,
+                          "divided by ||a|| instead of ||a + b||": 5 / 3,
+                          "used plain sums sum(a - b) / sum(a + b) instead of norms, so differences of opposite sign "
+                          "cancel": -1 / 7})
+# a = 2 b: ||a - b|| = sqrt(10), ||a + b|| = 3 sqrt(10), ||a|| = 2 sqrt(10).
+ag.expect_close(relative_difference([2.0, -6.0], [1.0, -3.0]), 1 / 3, "relative_difference([2, -6], [1, -3])",
+                mistakes={"used squared norms ||a - b||^2 / ||a + b||^2": 1 / 9,
+                          "divided by ||a|| instead of ||a + b||": 1 / 2})
 ag.expect_close(relative_difference(np.ones((2, 2)), np.ones((2, 2))), 0.0, "relative_difference(a, a)")
+# Opposite gradients (what a sign-flipped backprop gives): ||a + b|| = 0 but ||a - b|| > 0.
+ag.expect_close(relative_difference([1.0, -2.0], [-1.0, 2.0]), np.inf, "relative_difference(a, -a)",
+                mistakes={"returned 0.0 whenever ||a + b|| = 0; but a = -b != 0 are opposite gradients (a sign-flip "
+                          "bug): return inf": 0.0})
+ag.expect_close(relative_difference(np.zeros(2), np.zeros(2)), 0.0, "relative_difference(zeros, zeros)",
+                mistakes={"did not handle a = b = 0, where ||a - b|| / ||a + b|| is 0/0 = nan": np.nan})
 ag.expect_close(ag.expect_no_warnings(relative_difference, np.zeros(3), np.zeros(3)), 0.0,
-                "relative_difference(zeros, zeros)")
+                "relative_difference(zeros, zeros) without a RuntimeWarning")
 
 # %% cases="relative_difference"
 rng = np.random.default_rng(503)
@@ -451,7 +484,14 @@ ag.score(_r, points=2)
 
 # %% test="debug_initialize_weights" points=1
 ag.expect_close(debug_initialize_weights(2, 1), np.sin([[1.0, 3.0], [2.0, 4.0]]) / 10,
-                "debug_initialize_weights(2, 1)")
+                "debug_initialize_weights(2, 1)",
+                mistakes={"reshaped in NumPy's default row-major (C) order instead of Octave's column-major order "
+                          "(use order='F')": np.sin([[1.0, 2.0], [3.0, 4.0]]) / 10,
+                          "started at sin(0) instead of sin(1) (np.arange(n) instead of np.arange(1, n + 1))":
+                          np.sin([[0.0, 2.0], [1.0, 3.0]]) / 10,
+                          "forgot to divide by 10": np.sin([[1.0, 3.0], [2.0, 4.0]]),
+                          "swapped fan_in and fan_out (the shape is (fan_out, fan_in + 1))": np.sin([[1.0, 2.0, 3.0]]) / 10,
+                          "forgot the bias column (the matrix needs fan_in + 1 columns)": np.sin([[1.0], [2.0]]) / 10})
 _W = debug_initialize_weights(5, 3)
 ag.expect_shape(_W, (5, 4), "debug_initialize_weights(5, 3)")
 # Row 0 runs across the columns, which Octave filled 5 values apart.
