@@ -142,7 +142,12 @@ print(_Theta.ravel().reshape(2, 3, order="F"))
 # %% test="unroll" points=1
 _A = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 _B = np.array([[7.0, 8.0]])
-ag.expect_close(unroll([_A, _B]), [1, 2, 3, 4, 5, 6, 7, 8], "unroll([A, B]) (A row by row, then B)")
+ag.expect_close(unroll([_A, _B]), [1, 2, 3, 4, 5, 6, 7, 8], "unroll([A, B]) (A row by row, then B)",
+                mistakes={"flattened each matrix column by column (order='F', like Octave's Theta(:)) instead of row "
+                          "by row": [1, 4, 2, 5, 3, 6, 7, 8],
+                          "left out the last matrix": [1, 2, 3, 4, 5, 6],
+                          "left out the bias column (column 0) of every matrix": [2, 3, 5, 6, 8],
+                          "put the matrices in reverse order": [7, 8, 1, 2, 3, 4, 5, 6]})
 ag.expect_close(unroll([[[1.0, 2.0], [3.0, 4.0]]]), [1, 2, 3, 4], "unroll([[[1, 2], [3, 4]]]) (a square matrix)")
 ag.expect_shape(unroll([np.zeros((10, 11)), np.zeros((10, 11)), np.zeros((1, 11))]), (231,),
                 "unroll of the lecture's Theta1 (10, 11), Theta2 (10, 11), Theta3 (1, 11)")
@@ -191,11 +196,17 @@ ag.score(ag.check_cases(unroll, ag.baked("unroll")), points=2)
 _shapes = [(2, 3), (3, 3), (1, 4)]
 _rng = np.random.default_rng(0)
 _mats = [_rng.normal(size=s) for s in _shapes]
-ag.expect_close(roll(unroll(_mats), _shapes), _mats, "roll(unroll(mats), shapes)")
 ag.expect_close(roll(np.arange(1.0, 9.0), [(2, 3), (1, 2)]),
                 [np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([[7.0, 8.0]])],
-                "roll([1, ..., 8], [(2, 3), (1, 2)])")
-ag.expect_raises(ValueError, roll, np.zeros(7), [(2, 3)])
+                "roll([1, ..., 8], [(2, 3), (1, 2)])",
+                mistakes={"reshaped column by column (order='F', like Octave's reshape) while unroll reads row by row":
+                          [np.array([[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]]), np.array([[7.0, 8.0]])],
+                          "read every matrix from the start of the vector (the offset never moves on)":
+                          [np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([[1.0, 2.0]])],
+                          "swapped rows and columns in the reshape (shape (c, r) instead of (r, c))":
+                          [np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), np.array([[7.0], [8.0]])]})
+ag.expect_close(roll(unroll(_mats), _shapes), _mats, "roll(unroll(mats), shapes)", uses="unroll")
+ag.expect_raises(ValueError, roll, np.zeros(7), [(2, 3)])  # a wrong size must raise ValueError, not be cut silently
 
 # %% cases="roll"
 rng = np.random.default_rng(402)
@@ -262,7 +273,13 @@ ag.score(_r, points=3)
 
 # %% test="layer_shapes" points=1
 _s = layer_shapes([10, 10, 10, 1])
-ag.expect_close(_s, [(10, 11), (10, 11), (1, 11)], "layer_shapes([10, 10, 10, 1])")
+ag.expect_close(_s, [(10, 11), (10, 11), (1, 11)], "layer_shapes([10, 10, 10, 1])",
+                mistakes={"forgot the bias: each matrix needs s_l + 1 columns": [(10, 10), (10, 10), (1, 10)],
+                          "swapped the two numbers (transposed shapes): Theta^(l) has one row per unit of layer l + 1":
+                          [(11, 10), (11, 10), (11, 1)],
+                          "added the bias to the wrong layer: (s_{l+1} + 1, s_l) instead of (s_{l+1}, s_l + 1)":
+                          [(11, 10), (11, 10), (2, 10)],
+                          "stopped one layer early (one weight matrix too few)": [(10, 11), (10, 11)]})
 ag.expect_close(sum(r * c for r, c in _s), 231, "number of parameters of the 10-10-10-1 network")
 ag.expect_close(layer_shapes([3, 5, 2]), [(5, 4), (2, 6)], "layer_shapes([3, 5, 2])")
 
@@ -404,7 +421,13 @@ except NotImplementedError:
 # One layer, no hidden units: output k is g(10 x_k), so the label is the index of the largest input.
 _thetas = [np.array([[0.0, 10.0, 0.0, 0.0], [0.0, 0.0, 10.0, 0.0], [0.0, 0.0, 0.0, 10.0]])]
 _X = np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 1.0], [0.1, 0.2, 0.3], [-1.0, -2.0, -3.0]])
-ag.expect_close(predict(_thetas, _X), [0, 1, 2, 0], "predict on a 3-3 network whose output k is g(10 x_k)")
+_H = 1 / (1 + np.exp(-10 * _X))   # the network's outputs, one row per example
+ag.expect_close(predict(_thetas, _X), [0, 1, 2, 0], "predict on a 3-3 network whose output k is g(10 x_k)",
+                mistakes={"returned 1-based labels (added 1, as in Octave); labels here are 0..K-1": [1, 2, 3, 1],
+                          "took the argmax over the examples (axis 0) instead of over the classes (axis 1)":
+                          np.argmax(_H, axis=0),
+                          "returned the largest output value (np.max) instead of its index (np.argmax)": _H.max(axis=1),
+                          "thresholded every output unit at 0.5 instead of taking the argmax": (_H >= 0.5).astype(int)})
 ag.expect_shape(predict([np.zeros((4, 3)), np.zeros((2, 5))], np.ones((7, 2))), (7,),
                 "predict(2-4-2 network, X of shape (7, 2))")
 
