@@ -46,7 +46,7 @@ BAKED = re.compile(r"""ag\.baked\(\s*["'](\w+)["']\s*\)""")
 TRUSTED = re.compile(r"""ag\.trusted\(\s*["']([\w ]+)["']\s*\)""")
 # Reference functions for judging only (inside ``if ag.GRADER:``): never in the kernel.
 REFERENCE = re.compile(r"""ag\.reference\(\s*["']([\w ]+)["']\s*\)""")
-HIDDEN_NOTE = "# Hidden tests for `{name}` run when your notebook is graded ({points:g} points)."
+HIDDEN_NOTE = "# Hidden tests for `{name}` run when your notebook is graded ({points:g} {unit})."
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -386,7 +386,7 @@ def build_assignment(authoring_path, module_name):
             gid = unique(f"hidden_{name}")
 
             def wrap(text):
-                return "\n".join([HIDDEN_NOTE.format(name=name, points=points),
+                return "\n".join([HIDDEN_NOTE.format(name=name, points=points, unit="point" if points == 1 else "points"),
                                   markers.BEGIN_HIDDEN, text, markers.END_HIDDEN])
             # Judging code (``if ag.GRADER:`` blocks) runs only in the grader: the kernel's
             # copy of the cell goes without it, the key holds the whole cell.
