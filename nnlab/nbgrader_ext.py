@@ -21,11 +21,8 @@ class SafeExecute(Execute):
 
     Plain nbgrader stops at a dead kernel, leaving later test cells without
     output, and an output-less test cell scores full marks (nbgrader #427).
-
-    Also, in test cells, text on stderr is kept but shown as stdout: nbgrader
-    would otherwise score 0 for a cell where the student's code merely printed
-    a debug line or a library warning.  Errors still score 0, and checks that
-    require warning-free code say so explicitly.
+    (What a test cell printed, stderr included, never decides its score:
+    ScoreOutsideKernel replaces every test cell's outputs with the verdict.)
     """
 
     def preprocess(self, nb, resources=None, km=None):
@@ -45,11 +42,6 @@ class SafeExecute(Execute):
                           "this cell could not run, so it scores 0")
             cell.outputs.append(_error("DeadKernelError", self._dead))
             return cell, resources
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
-            for out in cell.outputs:
-                if out.output_type == "stream" and out.name == "stderr":
-                    out.name = "stdout"
-                    out.text = "".join(f"[stderr] {line}" for line in out.text.splitlines(True))
         return cell, resources
 
 

@@ -25,7 +25,6 @@ import numpy as np
 
 import autograder
 from autograder import checks, record
-from autograder.compare import compare
 from autograder.packing import unpack
 from autograder.runner import Outcome
 from nnlab import markers
@@ -310,14 +309,9 @@ def _messages_of(results):
     return out
 
 
-def same_scores(a, b):
-    """True when two score tables agree (used by tests and benchmarks)."""
-    return {k: v.score for k, v in a.items()} == {k: v.score for k, v in b.items()}
-
-
 def load_key(path):
     with open(path) as f:
         return json.load(f)
 
 
-__all__ = ["CellScore", "ReplayError", "ReplayMismatch", "compare", "load_key", "score_notebook"]
+__all__ = ["CellScore", "ReplayError", "ReplayMismatch", "load_key", "score_notebook"]
