@@ -30,7 +30,7 @@ from autograder import display, integrity, record
 from autograder.compare import compare, fmt, leaf_fraction, relation
 from autograder.packing import unpack as _unpack
 from autograder.runner import Outcome, call as _guarded_call, swapped, swapped_in
-from autograder.tolerances import ATOL, GRADCHECK_EPS, GRADCHECK_TOL, RTOL
+from autograder.tolerances import ANSWER_RTOL, ATOL, GRADCHECK_EPS, GRADCHECK_TOL, RTOL
 
 MAX_MESSAGES = 6  # failures shown per task; the rest are counted
 # Floating-point warnings that mean "not numerically stable".  They cost points only
@@ -303,6 +303,24 @@ class Result:
             return self.record(1.0, "", weight)
         return self.record(leaf_fraction(received, expected, rtol, atol), message, weight)
 
+    def check_answer(self, received, accepted, why="", *, rtol=ANSWER_RTOL, weight=1.0):
+        """Judge a short answer (a quiz question) against ``accepted``.
+
+        ``accepted`` is one answer or a list of equally right ones: a choice
+        letter or word (case, spaces and a trailing full stop ignored), a number
+        (within ``rtol``), or several choices (``{"a", "c"}`` or ``"a, c"``: order
+        and separators of the student's ``"c a"`` ignored).  ``why`` — the reasoning,
+        in a sentence — is shown with a wrong answer, so feedback teaches.
+        """
+        options = accepted if isinstance(accepted, list) else [accepted]
+        if received is None or received is Ellipsis:
+            return self.fail(f"{self.name}: no answer given (replace the ... with yours)", weight)
+        if any(_same_answer(received, a, rtol) for a in options):
+            return self.record(1.0, "", weight)
+        shown = " or ".join(_show_answer(a) for a in options)
+        message = f"{self.name}: you answered {_show_answer(received)}; the answer is {shown}"
+        return self.fail(message + (f" — {why}" if why else ""), weight)
+
     @property
     def fraction(self):
         total = sum(w for w, _, _ in self.items)
@@ -321,6 +339,40 @@ class Result:
         if len(failures) > MAX_MESSAGES:
             lines.append(f"    ... and {len(failures) - MAX_MESSAGES} more failing checks")
         return "\n".join(lines)
+
+
+def _choices(value):
+    """A set of normalized choices from ``"a, c"``, ``["a", "c"]`` or ``{"a", "c"}``."""
+    if isinstance(value, str):
+        value = value.replace(",", " ").replace(";", " ").split()
+    return {_normal(v) for v in value}
+
+
+def _normal(text):
+    return " ".join(str(text).strip().rstrip(".").lower().split())
+
+
+def _same_answer(received, accepted, rtol):
+    """Whether a student's short answer equals one accepted answer."""
+    if isinstance(accepted, (set, frozenset)) or (isinstance(accepted, str) and "," in accepted):
+        try:
+            return _choices(received) == _choices(accepted)
+        except TypeError:
+            return False
+    if isinstance(accepted, (int, float)) and not isinstance(accepted, bool):
+        try:
+            number = float(received)
+        except (TypeError, ValueError):
+            return False
+        return bool(np.isclose(number, accepted, rtol=rtol, atol=0.0))
+    return isinstance(received, (str, np.str_)) and _normal(received) == _normal(accepted)
+
+
+def _show_answer(value):
+    if isinstance(value, (set, frozenset)) or (isinstance(value, str) and "," in value):
+        value = _choices(value)
+        return "{" + ", ".join(repr(v) for v in sorted(value, key=str)) + "}"
+    return repr(value) if isinstance(value, str) else fmt(value)
 
 
 def earned(results, points):

@@ -28,3 +28,7 @@ CELL_TIME_LIMIT_S = float(os.environ.get("NNLAB_CELL_TIME_LIMIT_S", 30.0))
 # MemoryError in that cell instead of driving the machine into swap or the
 # OOM killer.  Two grading workers fit in the course machine's 24 GiB.
 KERNEL_MEMORY_GB = float(os.environ.get("NNLAB_KERNEL_MEMORY_GB", 8.0))
+
+# A numeric quiz answer (``Result.check_answer``): students round what they
+# compute by hand; three significant figures is what the questions ask for.
+ANSWER_RTOL = 5e-3

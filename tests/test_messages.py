@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 from nbgrader.validator import Validator
+
+from autograder.checks import Result
 from scipy.special import expit
 
 import autograder as ag
@@ -319,3 +321,30 @@ def test_expect_no_warnings_judges_floating_point_warnings_only(capfd):
     with pytest.raises(ag.CheckFailed, match="RuntimeWarning: overflow"):
         ag.expect_no_warnings(_naive, z)
     assert capfd.readouterr().err == ""
+
+
+# ---- short answers (quiz questions) ------------------------------------------
+@pytest.mark.parametrize("received, accepted", [
+    ("B", "b"), (" b. ", "b"), ("Sigmoid", "sigmoid"), (0.731, 0.7310585786), ("0.7311", 0.7310585786),
+    ("c, a", {"a", "c"}), (["c", "a"], {"a", "c"}), ("a c", {"a", "c"}), ("c a", "a, c"), ("yes", ["yes", "true"]), ("TRUE", ["yes", "true"]),
+])
+def test_check_answer_accepts_equivalent_forms(received, accepted):
+    r = Result("QUIZ")
+    assert r.check_answer(received, accepted)
+    assert r.fraction == 1.0 and r.messages == []
+
+
+@pytest.mark.parametrize("received, accepted", [
+    ("a", "b"), (0.75, 0.7310585786), ("x", 0.5), ("a", {"a", "c"}), ("a, b, c", {"a", "c"}), (None, "b"),
+    (..., "b"), (True, "true"), (3, {"a"}),
+])
+def test_check_answer_rejects_and_explains(received, accepted):
+    r = Result("QUIZ")
+    assert not r.check_answer(received, accepted, why="because reasons")
+    assert r.fraction == 0.0
+    (message,) = r.messages
+    assert message.startswith("QUIZ: ")
+    if received is not None and received is not Ellipsis:
+        assert "because reasons" in message and "the answer is" in message
+    else:
+        assert "no answer given" in message
