@@ -30,7 +30,7 @@ class Assignment:
 
 
 ASSIGNMENTS = [
-    Assignment("01_logic_gates", "logic_gates", "Logic gates with perceptrons", 22, "2027-01-18 17:00:00 UTC"),
+    Assignment("01_logic_gates", "logic_gates", "Logic gates with perceptrons", 25, "2027-01-18 17:00:00 UTC"),
     Assignment("02_cost_functions", "cost_functions", "Cost functions", 25, "2027-01-25 17:00:00 UTC"),
     Assignment("03_backprop", "backprop", "The backprop derivation", 36, "2027-02-01 17:00:00 UTC"),
     Assignment("04_unrolling", "unrolling", "Unrolling parameters", 20, "2027-02-08 17:00:00 UTC"),
@@ -69,11 +69,12 @@ def configure(c, root=ROOT, db_url=None, unsafe=False):
     Every kernel nbgrader starts runs in the sandbox (``nnlab.sandbox``); without
     bubblewrap, starting one fails unless ``unsafe`` (or ``NNLAB_UNSAFE=1``).
     """
-    from nbgrader.converters import Autograde, GenerateFeedback
-    from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
+    from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, Execute, GetGrades
 
     from nnlab import sandbox
-    from nnlab.nbgrader_ext import RedactGraderText, SafeExecute, ScoreOutsideKernel, ScrubHiddenTracebacks
+    from nnlab.nbgrader_ext import (KeepConstantPlaceholders, RedactGraderText, SafeExecute, ScoreOutsideKernel,
+                                    ScrubHiddenTracebacks)
 
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.root = str(root)
@@ -91,6 +92,11 @@ def configure(c, root=ROOT, db_url=None, unsafe=False):
         Autograde.class_traits()["autograde_preprocessors"].make_dynamic_default(),
         {Execute: [SafeExecute, ScoreOutsideKernel]})
     c.ScoreOutsideKernel.course_root = str(root)
+    # A constant's solution cell releases as `NAME = ...  # instruction` (the name visible),
+    # without ClearSolutions' `raise NotImplementedError()` stub after it.
+    c.GenerateAssignment.preprocessors = _substitute(
+        GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default(),
+        {ClearSolutions: [ClearSolutions, KeepConstantPlaceholders]})
     # Feedback must not show hidden tests (nbgrader #917), neither in the cell source nor
     # quoted in an error's traceback nor printed by the student's code.
     c.GenerateFeedback.preprocessors = _substitute(

@@ -33,6 +33,8 @@ def _encode(value):
         return {"__problem__": [type(value).__name__, _encode(dict(value.params))]}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if value is Ellipsis:  # a constant's untouched placeholder (`THETA_AND = ...`)
+        return {"__ellipsis__": []}
     raise TypeError(f"cannot bake a value of type {type(value).__name__}")
 
 
@@ -52,6 +54,8 @@ def _decode(obj):
             return tuple(_decode(v) for v in obj["__tuple__"])
         if "__dict__" in obj:
             return {k: _decode(v) for k, v in obj["__dict__"]}
+        if "__ellipsis__" in obj:
+            return Ellipsis
         if "__problem__" in obj:
             from autograder.problems import REGISTRY
             name, params = obj["__problem__"]

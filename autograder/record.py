@@ -36,8 +36,8 @@ def plain(value, depth=0):
     from autograder.problems import REGISTRY
     if depth > 20:
         return {"__unsupported__": "nested too deeply"}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
+    if value is None or value is Ellipsis or isinstance(value, (bool, int, float, str)):
+        return value  # Ellipsis: a constant the student has not replaced yet (`THETA_AND = ...`)
     if isinstance(value, np.generic):
         return value.item() if value.dtype != object else {"__unsupported__": "object"}
     if isinstance(value, np.ndarray):

@@ -9,7 +9,12 @@ diff it as text).  Cell headers carry what nbgrader needs:
 ``# %% locked=true``                read-only code (imports, data set-up)
 ``# %% given="sigmoid add_bias"``    read-only code: these definitions, copied from ``solutions/``
 ``# %% solution="sigmoid"``         the student's cell: signature and docstring from ``solutions/``,
-                                    the body between ``### BEGIN/END SOLUTION``
+                                    the body between ``### BEGIN/END SOLUTION``; for a constant
+                                    (``THETA_AND = ...`` in ``solutions/``) a placeholder line
+                                    ``THETA_AND = ...  # <instruction>`` that the release keeps (the
+                                    name stays visible) and the assignment between the markers; the
+                                    instruction is a ``# stub: ...`` comment right above the
+                                    assignment in ``solutions/``, else ``replace ... with your answer``
 ``# %% test="sigmoid" points=1``     visible test cell (all or nothing); while grading it runs with
                                     the reference versions of the names its hidden twin trusts
                                     (and of those in its own ``trusted="name ..."``, if any)
@@ -100,8 +105,44 @@ def _cell_id(prefix, names, limit=64):
     return f"{text[:limit - 9]}-{digest}"
 
 
+# What a constant's placeholder line says when ``solutions/`` gives no ``# stub: ...`` comment.
+DEFAULT_STUB_NOTE = "replace ... with your answer"
+STUB_NOTE = re.compile(r"^#\s*stub:\s*(.+?)\s*$")
+#: A constant's placeholder as released: ``NAME = ...`` (or ``A = B = ...``), an optional comment.
+#: nnlab.nbgrader_ext.KeepConstantPlaceholders drops nbgrader's stub lines after such a line.
+PLACEHOLDER = re.compile(r"^[A-Za-z_]\w*(\s*=\s*[A-Za-z_]\w*)*\s*=\s*\.\.\.\s*(#.*)?$")
+
+
+def _stub_note(lines, start):
+    """The ``# stub: ...`` instruction among the comment lines right above line ``start``, if any."""
+    k = start - 1
+    while k >= 0 and lines[k].lstrip().startswith("#"):
+        match = STUB_NOTE.match(lines[k].strip())
+        if match:
+            return match.group(1)
+        k -= 1
+    return DEFAULT_STUB_NOTE
+
+
+def placeholder_line(node, lines, start):
+    """``NAME = ...  # <instruction>``: what the student sees of a constant's solution cell."""
+    targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if len(targets) != len(node.targets):
+        raise BuildError(f"constant on line {node.lineno}: only plain names can be solution constants")
+    line = f"{' = '.join(targets)} = ...  # {_stub_note(lines, start)}"
+    if not PLACEHOLDER.match(line) or "\n" in line:
+        raise BuildError(f"placeholder {line!r} is not a single `NAME = ...  # note` line")
+    return line
+
+
 def definition_source(lesson_module, name, solution):
-    """Source of ``name``'s definition; with ``solution`` the body is wrapped in markers."""
+    """Source of ``name``'s definition; with ``solution`` the body is wrapped in markers.
+
+    A constant's solution is its whole assignment (one line or many, a literal
+    or computed) between the markers, after a placeholder line
+    ``NAME = ...  # <instruction>``: the release shows the name to define and
+    nothing that raises (the reference notebook rebinds ``NAME`` right after).
+    """
     module = _home(lesson_module, name)
     node, text = _definition_node(module, name)
     if node is None:
@@ -112,7 +153,8 @@ def definition_source(lesson_module, name, solution):
     if not solution:
         return "\n".join(chunk)
     if isinstance(node, ast.Assign):
-        return "\n".join([markers.BEGIN_SOLUTION, *chunk, markers.END_SOLUTION])
+        return "\n".join([placeholder_line(node, lines, start), markers.BEGIN_SOLUTION, *chunk,
+                          markers.END_SOLUTION])
     body = node.body
     has_doc = isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
         and isinstance(body[0].value.value, str)
@@ -123,6 +165,21 @@ def definition_source(lesson_module, name, solution):
     split = first.lineno - 1 - start
     return "\n".join([*chunk[:split], f"{indent}{markers.BEGIN_SOLUTION}", *chunk[split:],
                       f"{indent}{markers.END_SOLUTION}"])
+
+
+def _is_constant(lesson_module, name):
+    node, _ = _definition_node(_home(lesson_module, name), name)
+    return isinstance(node, ast.Assign)
+
+
+def _join_definitions(lesson_module, names, solution):
+    """Definitions of ``names`` for one cell: functions apart, consecutive constants line by line."""
+    out = ""
+    for k, n in enumerate(names):
+        if k:
+            out += "\n" if _is_constant(lesson_module, n) and _is_constant(lesson_module, names[k - 1]) else "\n\n\n"
+        out += definition_source(lesson_module, n, solution=solution)
+    return out
 
 
 def _dependencies(lesson_module, name, seen):
@@ -342,7 +399,7 @@ def build_assignment(authoring_path, module_name):
             names = _names(meta["solution"])
             if src:
                 raise BuildError(f"solution cell {names} must be empty: its code comes from {module_name}")
-            code = "\n\n\n".join(definition_source(module, n, solution=True) for n in names)
+            code = _join_definitions(module, names, solution=True)
             cells.append(_code(code, unique(_cell_id("", names)), solution=True))
         elif "given" in meta:
             names = _names(meta["given"])

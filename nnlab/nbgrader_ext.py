@@ -123,3 +123,43 @@ class RedactGraderText(Preprocessor):
                 out.clear()
                 out.update(new_output("stream", name="stdout", text=self.NOTE + "\n"))
         return cell, resources
+
+
+class KeepConstantPlaceholders(Preprocessor):
+    """After ClearSolutions: a constant's solution cell shows ``NAME = ...``, not a stub that raises.
+
+    The builder writes a constant's solution as a placeholder line
+    ``NAME = ...  # <instruction>`` followed by the solution region.
+    ClearSolutions replaces the region with its code stub (``# YOUR CODE HERE``
+    / ``raise NotImplementedError()``); where that stub directly follows a
+    placeholder line at the top level, it is dropped, so the released cell
+    runs and names what to define.  Runs inside generate_assignment (before
+    the checksums), so every release — ``nnlab release``, a scratch grading
+    root, plain ``nbgrader generate_assignment`` — is the same.
+    """
+
+    enabled = True
+
+    def preprocess(self, nb, resources):
+        from nbgrader.preprocessors import ClearSolutions
+
+        language = nb.metadata.get("kernelspec", {}).get("language", "python")
+        self._stub = ClearSolutions(config=self.config).code_stub.get(language, "").split("\n")
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        from nnlab.build import PLACEHOLDER
+
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("solution") or not any(self._stub):
+            return cell, resources
+        lines, out, k, n = cell.source.split("\n"), [], 0, len(self._stub)
+        while k < len(lines):
+            if out and PLACEHOLDER.match(out[-1]) and lines[k:k + n] == self._stub:
+                k += n
+                continue
+            out.append(lines[k])
+            k += 1
+        cell.source = "\n".join(out)
+        return cell, resources
+

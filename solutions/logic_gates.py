@@ -67,10 +67,14 @@ def logistic_unit(theta, X):
 
 # Weights that make one logistic unit a logic gate.  The weights are large so
 # that |z| >= 10 on every corner of the truth table, where g(z) is within
-# 5e-5 of 0 or 1.
+# 5e-5 of 0 or 1.  (A ``# stub:`` line is what the student's placeholder line says.)
+# stub: replace ... with 3 weights: np.array([bias, w1, w2])
 THETA_AND = np.array([-30.0, 20.0, 20.0])
+# stub: replace ... with 3 weights
 THETA_OR = np.array([-10.0, 20.0, 20.0])
+# stub: replace ... with 3 weights
 THETA_NOR = np.array([10.0, -20.0, -20.0])
+# stub: replace ... with 2 weights: np.array([bias, w1])
 THETA_NOT = np.array([10.0, -20.0])
 
 
@@ -97,11 +101,13 @@ def feedforward(thetas, X):
 
 
 # XNOR = OR(AND(x1, x2), NOR(x1, x2)): hidden units are AND and NOR.
+# stub: replace ... with [matrix of shape (2, 3), matrix of shape (1, 3)]
 XNOR_THETAS = [
     np.array([[-30.0, 20.0, 20.0], [10.0, -20.0, -20.0]]),
     np.array([[-10.0, 20.0, 20.0]]),
 ]
 # XOR = AND(OR(x1, x2), NAND(x1, x2)): hidden units are OR and NAND.
+# stub: replace ... with [matrix of shape (2, 3), matrix of shape (1, 3)]
 XOR_THETAS = [
     np.array([[-10.0, 20.0, 20.0], [30.0, -20.0, -20.0]]),
     np.array([[-30.0, 20.0, 20.0]]),
@@ -129,6 +135,7 @@ def sign_aggregate(alphas, G):
 
 
 ALPHA_AND = (-1.0, 1.0, 1.0)
+# stub: replace ... with 3 numbers (alpha0, alpha1, alpha2)
 ALPHA_OR = (1.0, 1.0, 1.0)
 
 
@@ -171,3 +178,18 @@ def count_weights(layer_sizes):
             f"layer_sizes must list at least 2 positive sizes, received {list(layer_sizes)}"
         )
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+# Quiz answers (short answers, judged by ``Result.check_answer``; the questions are in the notebook).
+#: Which function does the logistic unit with theta = (-10, 20, -20) compute on 0/1 inputs?
+#: (a) x1 AND NOT x2, (b) NOT x1 AND x2, (c) XOR, (d) NAND.
+# stub: replace ... with the letter of your choice, e.g. "b"
+QUIZ_A = "a"
+#: Which functions of two 0/1 inputs can a single logistic unit NOT compute (to within 0.01)?
+#: (a) AND, (b) NAND, (c) XOR, (d) x1 AND NOT x2, (e) XNOR, (f) the constant 1.
+# stub: replace ... with the letters of all your choices, e.g. "a, d"
+QUIZ_B = "c, e"
+#: Which function of two +-1 votes does sign(alpha0 + alpha1 g1 + alpha2 g2) compute with
+#: alpha = (+3, +1, +1)?  (a) AND, (b) OR, (c) XOR, (d) always +1.
+# stub: replace ... with the letter of your choice, e.g. "b"
+QUIZ_C = "d"

@@ -13,12 +13,13 @@
 # 2. choose weights that turn one unit into AND, OR, NOR and NOT,
 # 3. write the forward pass of a network and wire two layers into XNOR and XOR,
 # 4. build XOR a second way, by aggregating $\pm 1$ perceptrons with `sign`,
-# 5. count the weights of a network.
+# 5. count the weights of a network,
+# 6. answer three quick questions (short answers, 1 point each).
 #
 # **How this notebook is graded.** Each function has a visible test cell (run it: it is the
 # same check the grader runs) and a hidden test cell that checks more inputs when your
-# notebook is graded.  Only edit the cells that say `YOUR CODE HERE`; keep names and
-# signatures as they are.  Conventions used all course long: `X` has one example per
+# notebook is graded.  Only edit the cells that say `YOUR CODE HERE` or assign `NAME = ...`
+# (replace the `...`); keep names and signatures as they are.  Conventions used all course long: `X` has one example per
 # **row**, shape `(m, n)`; a weight vector `theta` has its bias weight `theta[0]` first.
 
 # %% locked=true
@@ -173,8 +174,8 @@ ag.score(ag.check_cases("logistic_unit", ag.baked("logistic_unit"), trusted=ag.t
 #
 # and NOT: $0 \mapsto 1$, $1 \mapsto 0$.  Hint: $g(5) \approx 0.9933$, $g(10) \approx 0.99995$.
 #
-# **What to write.** In the cell below, replace `# YOUR CODE HERE` and the
-# `raise NotImplementedError()` line with four assignments (the names are graded, keep them exactly):
+# **What to write.** The cell below has one line per gate, `THETA_AND = ...` and so on: replace
+# each `...` with that gate's weights (the names are graded, keep them exactly), for example
 #
 # ```python
 # THETA_AND = np.array([theta0, theta1, theta2])   # bias weight first, then x1's and x2's
@@ -188,6 +189,12 @@ ag.score(ag.check_cases("logistic_unit", ag.baked("logistic_unit"), trusted=ag.t
 # %% solution="THETA_AND THETA_OR THETA_NOR THETA_NOT"
 
 # %% test="gates" points=1 trusted="logistic_unit"
+# First, each name holds the right number of weights (a `...` still in place has shape ()).
+for _name, _theta, _n in [("THETA_AND", THETA_AND, 3), ("THETA_OR", THETA_OR, 3), ("THETA_NOR", THETA_NOR, 3),
+                          ("THETA_NOT", THETA_NOT, 2)]:
+    ag.expect_shape(_theta, (_n,), _name,
+                    mistakes={f"left `{_name} = ...` as it was (or gave one number): replace the ... with "
+                              f"your {_n} weights": ()})
 # Truth tables on the corners (0,0), (0,1), (1,0), (1,1): a unit that rounds to one of these computes that gate.
 _TABLES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOR": [1, 0, 0, 0], "NAND": [1, 1, 1, 0], "x1": [0, 0, 1, 1],
            "x2": [0, 1, 0, 1], "NOT x1": [1, 1, 0, 0], "NOT x2": [1, 0, 1, 0], "constant 0": [0, 0, 0, 0],
@@ -223,6 +230,10 @@ if ag.GRADER:
                                            ("THETA_NOR", "NOR", _corners, _tables["NOR"]),
                                            ("THETA_NOT", "NOT", np.array([[0.0], [1.0]]), [1, 0])]:
         _theta = _weights[_name]
+        if _theta is ... or _theta is None:
+            _r.fail(f"{_name} is still ... — replace it with your weights" if _theta is ... else
+                    f"{_name} is not defined — run its cell (it must assign {_name} = your weights)")
+            continue
         try:
             _theta = np.asarray(_theta, dtype=float).ravel()
             assert _theta.size == _inputs.shape[1] + 1
@@ -261,15 +272,37 @@ def plot_regions(predict, title, ax):
 
 try:
     _gates = [("AND", THETA_AND), ("OR", THETA_OR), ("NOR", THETA_NOR)]
+    for _gate, _theta in _gates:
+        if _theta is ...:
+            raise ValueError(f"THETA_{_gate} is still ...")
     logistic_unit(THETA_AND, TRUTH_INPUTS)  # fails early (NotImplementedError) while logistic_unit is a stub
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     for ax, (name, theta) in zip(axes, _gates):
         plot_regions(lambda P, t=theta: logistic_unit(t, P), name, ax)
     plt.show()
-except (NameError, NotImplementedError) as _err:
+except (NameError, NotImplementedError, TypeError, ValueError) as _err:
     print(f"No figure yet ({type(_err).__name__}: {_err}).\n"
-          "Implement sigmoid, add_bias and logistic_unit (sections 1-3) and define THETA_AND, THETA_OR, THETA_NOR "
-          "(section 4), then run this cell again.")
+          "Implement sigmoid, add_bias and logistic_unit (sections 1-3) and replace the ... of THETA_AND, THETA_OR "
+          "and THETA_NOR (section 4), then run this cell again.")
+
+# %% [markdown]
+# **Quick question A** (1 point).  Reading weights: which function does the logistic unit with
+# $\theta = (-10, 20, -20)$ compute on 0/1 inputs (to within 0.01)?  Work out $z$ on the four corners.
+#
+# (a) $x_1$ AND NOT $x_2$ &nbsp;&nbsp; (b) NOT $x_1$ AND $x_2$ &nbsp;&nbsp; (c) XOR &nbsp;&nbsp; (d) NAND
+#
+# Write the letter as a string, e.g. `QUIZ_A = "b"`.
+
+# %% solution="QUIZ_A"
+
+# %% hidden="QUIZ_A" points=1
+_r = ag.Result("QUIZ_A")
+_answer = ag.student("QUIZ_A")
+if ag.GRADER:
+    _r.check_answer(_answer, ag.reference("QUIZ_A")["QUIZ_A"],
+                    why="z = -10 + 20 x1 - 20 x2 is +10 only at (x1, x2) = (1, 0) and -10 or -30 elsewhere, "
+                        "so the unit is 1 exactly when x1 = 1 and x2 = 0")
+ag.score(_r, points=1)
 
 # %% [markdown]
 # ## 5. Feedforward through a network
@@ -339,8 +372,8 @@ ag.score(ag.check_cases("feedforward", ag.baked("feedforward"), trusted=ag.trust
 # too (for example OR and NAND in the hidden layer, AND at the output).
 #
 # Give each as a list of two matrices with shapes `(2, 3)` and `(1, 3)` (`thetas[0]` $= \Theta^{(1)}$,
-# one row per hidden unit; `thetas[1]` $= \Theta^{(2)}$, the output unit).  In the cell below, replace
-# `# YOUR CODE HERE` and `raise NotImplementedError()` with
+# one row per hidden unit; `thetas[1]` $= \Theta^{(2)}$, the output unit).  In the cell below, replace the
+# `...` of `XNOR_THETAS = ...` and `XOR_THETAS = ...` with your networks, for example
 #
 # ```python
 # XNOR_THETAS = [np.array([[...], [...]]),   # (2, 3): hidden units a1, a2, each [bias, w1, w2]
@@ -353,9 +386,12 @@ ag.score(ag.check_cases("feedforward", ag.baked("feedforward"), trusted=ag.trust
 # %% test="xnor_xor" points=1 trusted="feedforward"
 for _name, _net, _gate, _table in [("XNOR_THETAS", XNOR_THETAS, "XNOR", [1, 0, 0, 1]),
                                    ("XOR_THETAS", XOR_THETAS, "XOR", [0, 1, 1, 0])]:
-    ag.expect_close([list(np.shape(t)) for t in _net], [[2, 3], [1, 3]], f"{_name}: shapes of the two matrices",
+    # The shape of each matrix; a `...` still in place (not a list) has no matrices: [].
+    _shapes = [list(np.shape(t)) for t in _net] if isinstance(_net, (list, tuple)) else []
+    ag.expect_close(_shapes, [[2, 3], [1, 3]], f"{_name}: shapes of the two matrices",
                     mistakes={"gave a single layer: XOR/XNOR need a hidden layer, two matrices [(2, 3), (1, 3)]":
-                              [[1, 3]]})
+                              [[1, 3]],
+                              f"left `{_name} = ...` as it was: replace the ... with a list of two matrices": []})
     _out = feedforward(_net, TRUTH_INPUTS)[:, 0]
     ag.expect_close(np.round(_out), _table, f"{_name}: outputs rounded to 0/1", uses="feedforward",
                     mistakes={f"built the opposite gate (negate the output unit to get {_gate})": [1 - t for t in _table],
@@ -371,6 +407,10 @@ if ag.GRADER:
     _corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     for _name, _target in [("XNOR_THETAS", [1, 0, 0, 1]), ("XOR_THETAS", [0, 1, 1, 0])]:
         _thetas = _nets[_name]
+        if _thetas is ... or _thetas is None:
+            _r.fail(f"{_name} is still ... — replace it with your two weight matrices" if _thetas is ... else
+                    f"{_name} is not defined — run its cell (it must assign {_name} = [Theta1, Theta2])")
+            continue
         try:
             _shapes = [np.shape(t) for t in _thetas]
         except TypeError:
@@ -429,6 +469,9 @@ def plot_hidden_space(thetas, target, title, ax):
 
 
 try:
+    for _name, _net in [("XOR_THETAS", XOR_THETAS), ("XNOR_THETAS", XNOR_THETAS)]:
+        if _net is ...:
+            raise ValueError(f"{_name} is still ...")
     feedforward(XOR_THETAS, TRUTH_INPUTS)  # fails early while feedforward is a stub
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     plot_regions(lambda P: feedforward(XOR_THETAS, P)[:, 0], "XOR network", axes[0])
@@ -436,10 +479,31 @@ try:
     plot_hidden_space(XNOR_THETAS, 1 - _xor, "XNOR", axes[2])
     plt.tight_layout()
     plt.show()
-except (NameError, NotImplementedError) as _err:
+except (NameError, NotImplementedError, TypeError, ValueError) as _err:
     print(f"No figure yet ({type(_err).__name__}: {_err}).\n"
-          "Implement feedforward (section 5) and define XNOR_THETAS and XOR_THETAS (section 6), "
+          "Implement feedforward (section 5) and replace the ... of XNOR_THETAS and XOR_THETAS (section 6), "
           "then run this cell again.")
+
+# %% [markdown]
+# **Quick question B** (1 point).  Which of these functions of two 0/1 inputs can a **single**
+# logistic unit **not** compute (to within 0.01, whatever its weights)?  Choose every one that applies.
+#
+# (a) AND &nbsp;&nbsp; (b) NAND &nbsp;&nbsp; (c) XOR &nbsp;&nbsp; (d) $x_1$ AND NOT $x_2$ &nbsp;&nbsp;
+# (e) XNOR &nbsp;&nbsp; (f) the constant 1
+#
+# Write the letters as one string, e.g. `QUIZ_B = "a, d"` (order and spacing do not matter).
+
+# %% solution="QUIZ_B"
+
+# %% hidden="QUIZ_B" points=1
+_r = ag.Result("QUIZ_B")
+_answer = ag.student("QUIZ_B")
+if ag.GRADER:
+    _r.check_answer(_answer, ag.reference("QUIZ_B")["QUIZ_B"],
+                    why="one unit separates the corners with a line; XOR and XNOR put (0,1), (1,0) on one side "
+                        "and (0,0), (1,1) on the other, which no line does, while AND, NAND, x1 AND NOT x2 and "
+                        "a constant (all weights 0 except a large bias) are each one line")
+ag.score(_r, points=1)
 
 # %% [markdown]
 # ## 7. Aggregating $\pm 1$ perceptrons
@@ -481,7 +545,7 @@ ag.score(ag.check_cases("sign_aggregate", ag.baked("sign_aggregate")), points=1)
 
 # %% [markdown]
 # Now choose `ALPHA_OR` (a vote that is $+1$ unless both perceptrons say $-1$): in the first cell
-# below write `ALPHA_OR = (alpha0, alpha1, alpha2)` in place of `# YOUR CODE HERE` and the `raise` line.
+# below replace the `...` of `ALPHA_OR = ...` with three numbers `(alpha0, alpha1, alpha2)`.
 # Then build XOR
 # from three aggregations, following $\text{XOR}(g_1, g_2) = \text{OR}\big(\text{AND}(-g_1, g_2),\ \text{AND}(g_1, -g_2)\big)$.
 # `xor_by_aggregation(G)` takes `G` of shape `(m, 2)` and returns $\pm 1$ of shape `(m,)`.
@@ -491,6 +555,8 @@ ag.score(ag.check_cases("sign_aggregate", ag.baked("sign_aggregate")), points=1)
 # %% solution="xor_by_aggregation"
 
 # %% test="xor_by_aggregation" points=1
+ag.expect_shape(ALPHA_OR, (3,), "ALPHA_OR",
+                mistakes={"left `ALPHA_OR = ...` as it was (or gave one number): replace the ... with 3 numbers": ()})
 ag.expect_close(np.sign(np.asarray(ALPHA_OR, dtype=float)[0] + PM_PAIRS @ np.asarray(ALPHA_OR, dtype=float)[1:]),
                 [-1, 1, 1, 1], "ALPHA_OR votes on all +-1 pairs", mistakes={"used the AND vote": [-1, -1, -1, 1]})
 ag.expect_close(xor_by_aggregation(PM_PAIRS), [-1, 1, 1, -1], "xor_by_aggregation(all +-1 pairs)",
@@ -507,15 +573,39 @@ _alpha = ag.student("ALPHA_OR")
 _out = ag.call("xor_by_aggregation", [_big], swap=ag.trusted("sign_aggregate ALPHA_AND ALPHA_OR"))
 if ag.GRADER:
     try:
+        if _alpha is ... or _alpha is None:
+            raise ValueError("ALPHA_OR is still ... — replace it with your 3 numbers" if _alpha is ... else
+                             "ALPHA_OR is not defined — run its cell")
         _a = np.asarray(_alpha, dtype=float).ravel()
         _r.check_close(np.sign(_a[0] + _pairs @ _a[1:]), [-1, 1, 1, 1],
                        "ALPHA_OR votes on (g1, g2) = (-,-), (-,+), (+,-), (+,+)",
                        variants={"used the AND vote": [-1, -1, -1, 1]})
+    except ValueError as _e:
+        _r.fail(str(_e) if str(_e).startswith("ALPHA_OR is") else f"ALPHA_OR must be 3 numbers: ValueError: {_e}")
     except Exception as _e:
         _r.fail(f"ALPHA_OR must be 3 numbers: {type(_e).__name__}: {_e}")
     _xor = np.where(_big[:, 0] == _big[:, 1], -1.0, 1.0)
     ag.judge_call(_r, "xor_by_aggregation(12 pairs)", _out, [_big], {}, _xor,
                   variants={"computed XNOR (the outputs are negated)": -_xor})
+ag.score(_r, points=1)
+
+# %% [markdown]
+# **Quick question C** (1 point).  With $\pm 1$ votes $g_1, g_2$, which function does
+# $G = \operatorname{sign}(\alpha_0 + \alpha_1 g_1 + \alpha_2 g_2)$ compute for $\alpha = (+3, +1, +1)$?
+#
+# (a) AND &nbsp;&nbsp; (b) OR &nbsp;&nbsp; (c) XOR &nbsp;&nbsp; (d) always $+1$
+#
+# Write the letter as a string, e.g. `QUIZ_C = "b"`.
+
+# %% solution="QUIZ_C"
+
+# %% hidden="QUIZ_C" points=1
+_r = ag.Result("QUIZ_C")
+_answer = ag.student("QUIZ_C")
+if ag.GRADER:
+    _r.check_answer(_answer, ag.reference("QUIZ_C")["QUIZ_C"],
+                    why="the smallest vote is 3 - 1 - 1 = +1 (both g = -1), so the sign is +1 on every input: "
+                        "a constant term larger than the sum of the other weights decides alone")
 ag.score(_r, points=1)
 
 # %% [markdown]

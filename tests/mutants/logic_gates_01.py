@@ -97,6 +97,12 @@ MUTANTS = [
            r"output layer a bias"),
     Mutant("count_weights", "counts units",
            "def count_weights(layer_sizes):\n    return sum(layer_sizes)", r"counted units"),
+    Mutant("QUIZ_A", "reads theta = (-10, 20, -20) the wrong way round",
+           'QUIZ_A = "b"', r"QUIZ_A: you answered 'b'; the answer is 'a' — z = -10 \+ 20 x1 - 20 x2"),
+    Mutant("QUIZ_B", "names XOR but forgets XNOR",
+           'QUIZ_B = "c"', r"QUIZ_B: you answered 'c'; the answer is \{'c', 'e'\} — one unit separates"),
+    Mutant("QUIZ_C", "takes (+3, +1, +1) for OR",
+           'QUIZ_C = "b"', r"QUIZ_C: you answered 'b'; the answer is 'd' — the smallest vote is 3 - 1 - 1"),
 ]
 
 # Correct solutions written differently from the reference: each must keep full marks.
@@ -118,6 +124,8 @@ ALTERNATIVES = [
            "def sign_aggregate(alphas, G):\n    v = alphas[0] + np.asarray(G) @ np.asarray(alphas[1:])\n"
            "    return np.where(v > 0, 1.0, -1.0)"),
     Mutant("ALPHA_OR", "a different valid vote", "ALPHA_OR = (0.5, 1, 1)"),
+    Mutant("QUIZ_A", "upper case with a full stop", 'QUIZ_A = " A. "'),
+    Mutant("QUIZ_B", "upper case, other order, semicolon", 'QUIZ_B = "E; C"'),
     Mutant("count_weights", "explicit loop, returns a NumPy integer",
            "def count_weights(layer_sizes):\n    total = np.int64(0)\n    for l in range(len(layer_sizes) - 1):\n"
            "        total += (layer_sizes[l] + 1) * layer_sizes[l + 1]\n    return total"),

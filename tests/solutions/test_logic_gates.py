@@ -124,3 +124,43 @@ def test_wrong_shapes_raise_value_error_naming_the_argument(call, names):
         call()
     for name in names:
         assert name in str(err.value)
+
+
+# ------------------------------------------------------------ quick questions (QUIZ_*)
+# Each answer is re-derived here from its question, independently of the reference functions.
+
+def _letters(answer):
+    return sorted(answer.replace(",", " ").split())
+
+
+def test_quiz_a_reads_the_weights():
+    """theta = (-10, 20, -20) on the corners, with scipy's expit; options as truth tables."""
+    from solutions.logic_gates import QUIZ_A
+    out = np.round(expit(-10 + 20 * CORNERS[:, 0] - 20 * CORNERS[:, 1]))
+    options = {"a": [0, 0, 1, 0], "b": [0, 1, 0, 0], "c": [0, 1, 1, 0], "d": [1, 1, 1, 0]}
+    assert [k for k, table in options.items() if list(out) == table] == _letters(QUIZ_A)
+
+
+def test_quiz_b_is_exactly_the_non_separable_options():
+    """A single unit computes a table iff some line separates its 1s from its 0s (an LP feasibility problem)."""
+    from scipy.optimize import linprog
+
+    from solutions.logic_gates import QUIZ_B
+    options = {"a": [0, 0, 0, 1], "b": [1, 1, 1, 0], "c": [0, 1, 1, 0], "d": [0, 0, 1, 0], "e": [1, 0, 0, 1],
+               "f": [1, 1, 1, 1]}
+    X1 = np.column_stack([np.ones(4), CORNERS])
+
+    def separable(table):
+        # find theta with s_i * theta . x_i >= 1 for every corner (s_i = +1 for a 1, -1 for a 0)
+        s = np.where(np.array(table) == 1, 1.0, -1.0)
+        res = linprog(np.zeros(3), A_ub=-(s[:, None] * X1), b_ub=-np.ones(4), bounds=[(None, None)] * 3)
+        return res.status == 0
+
+    assert sorted(k for k, table in options.items() if not separable(table)) == _letters(QUIZ_B)
+
+
+def test_quiz_c_votes():
+    from solutions.logic_gates import QUIZ_C
+    votes = np.sign(3.0 + PM_PAIRS.sum(axis=1))
+    options = {"a": [-1, -1, -1, 1], "b": [-1, 1, 1, 1], "c": [-1, 1, 1, -1], "d": [1, 1, 1, 1]}
+    assert [k for k, table in options.items() if list(votes) == table] == _letters(QUIZ_C)
