@@ -324,6 +324,44 @@ ag.score(_r, points=1)
 #
 # and `feedforward(thetas, X)` returns the last $A$, shape $(m, s_L)$.  Mind the transpose:
 # each **row** of $\Theta^{(l)}$ holds the weights of one unit of the next layer.
+#
+# The picture below is the 2-2-1 network with every weight on its edge: `thetas[k][i, j]` is the
+# weight from unit $j$ of layer $k+1$ (unit 0 is the bias unit $+1$) to unit $i+1$ of layer $k+2$.
+# Row $i$ of `thetas[k]` is everything that flows *into* one unit.
+
+# %%
+def draw_network(layer_sizes, ax, thetas=None, title=""):
+    """Units as circles (bias units +1 as grey squares), one arrow per weight, each labelled with
+    its place ``[k][i, j]`` in ``thetas`` or, given ``thetas``, with its value."""
+    L = len(layer_sizes)
+    pos = {}
+    for k, s in enumerate(layer_sizes):
+        units = s + (1 if k < L - 1 else 0)  # every layer but the output has a bias unit (unit 0)
+        for u, y in enumerate(np.linspace(1, 0, units + 2)[1:-1]):
+            pos[k, u] = (1.6 * k, y)
+    for k in range(L - 1):
+        for i in range(layer_sizes[k + 1]):
+            dst = pos[k + 1, i + (1 if k + 1 < L - 1 else 0)]
+            t = 0.3 + 0.4 * i / max(layer_sizes[k + 1] - 1, 1)  # labels of different units apart
+            for j in range(layer_sizes[k] + 1):
+                src = pos[k, j]
+                ax.annotate("", dst, src, arrowprops=dict(arrowstyle="->", color="0.55", shrinkA=11, shrinkB=11))
+                label = f"[{k}][{i},{j}]" if thetas is None else f"{np.asarray(thetas[k], dtype=float)[i, j]:g}"
+                ax.text(src[0] + t * (dst[0] - src[0]), src[1] + t * (dst[1] - src[1]), label, fontsize=7,
+                        ha="center", va="center", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    for (k, u), (x, y) in pos.items():
+        bias = k < L - 1 and u == 0
+        name = "+1" if bias else (f"$x_{u}$" if k == 0 else "out" if k == L - 1 else f"$a_{u}$")
+        ax.scatter([x], [y], s=650, marker="s" if bias else "o", c="0.85" if bias else "tab:orange",
+                   edgecolors="k", zorder=3)
+        ax.text(x, y, name, ha="center", va="center", fontsize=9, zorder=4)
+    ax.set(title=title, xlim=(-0.5, 1.6 * (L - 1) + 0.5), ylim=(-0.05, 1.05))
+    ax.axis("off")
+
+
+fig, ax = plt.subplots(figsize=(6, 3.2))
+draw_network([2, 2, 1], ax, title="2-2-1 network: thetas[k][i, j] on each edge")
+plt.show()
 
 # %% solution="feedforward"
 
@@ -483,6 +521,23 @@ except (NameError, NotImplementedError, TypeError, ValueError) as _err:
     print(f"No figure yet ({type(_err).__name__}: {_err}).\n"
           "Implement feedforward (section 5) and replace the ... of XNOR_THETAS and XOR_THETAS (section 6), "
           "then run this cell again.")
+
+# %% [markdown]
+# Your XOR network drawn with its weights (run after defining `XOR_THETAS`): follow $(x_1, x_2) = (1, 0)$
+# through it by hand and check that the output unit's $z$ comes out large and positive.
+
+# %%
+try:
+    if XOR_THETAS is ...:
+        raise ValueError("XOR_THETAS is still ...")
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    draw_network([2, 2, 1], ax, thetas=XOR_THETAS, title="your XOR_THETAS")
+    plt.show()
+except (NameError, TypeError, ValueError, IndexError) as _err:
+    plt.close("all")
+    print(f"No drawing yet ({type(_err).__name__}: {_err}).\n"
+          "Replace the ... of XOR_THETAS (section 6) with two matrices of shapes (2, 3) and (1, 3), then run "
+          "this cell again.")
 
 # %% [markdown]
 # **Quick question B** (1 point).  Which of these functions of two 0/1 inputs can a **single**
