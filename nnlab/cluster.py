@@ -335,6 +335,9 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
     finally:
         for thing in own:
             thing.close()
+        if own:  # closing our local cluster killed its workers: no sandbox of theirs may outlive them
+            from nnlab.sandbox import reap_orphans
+            reap_orphans()
 
 
 # ---------------------------------------------------------------- a shared gradebook

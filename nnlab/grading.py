@@ -93,6 +93,49 @@ def grader_hash(root, assignment_id):
     return h.hexdigest()
 
 
+# ---------------------------------------------------------------- where and how many
+
+SCRATCH_MIN_FREE = 2 << 30  # bytes a memory file system must have free to hold grading scratch
+WORKER_MEMORY = 1 << 30     # bytes budgeted per worker (its process, a kernel, its sandbox copy)
+
+
+def scratch_parent():
+    """A folder for grading scratch: ``/dev/shm`` when it is a roomy memory file system, else the
+    system's temporary folder.
+
+    Scratch gradebooks and copies are thrown away after the run, so they need no durability:
+    on tmpfs each SQLite commit (nbgrader commits per graded cell) skips the disk's fsync.
+    ``NNLAB_SCRATCH`` overrides.
+    """
+    chosen = os.environ.get("NNLAB_SCRATCH")
+    if chosen:
+        return chosen
+    shm = Path("/dev/shm")
+    try:
+        st = os.statvfs(shm)
+        if os.access(shm, os.W_OK | os.X_OK) and st.f_bavail * st.f_frsize >= SCRATCH_MIN_FREE:
+            return str(shm)
+    except OSError:
+        pass
+    return None  # tempfile's default
+
+
+def default_jobs():
+    """Worker processes for this machine: one more than its cores, within its memory.
+
+    A worker alternates between waiting for its kernel (a separate process) and
+    its own work (scoring, feedback, gradebook); with one worker per core, a
+    core idles during every kernel start and every wait, so one extra worker
+    keeps both busy.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        memory = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        memory = WORKER_MEMORY * (cores + 1)
+    return max(1, min(cores + 1, memory // WORKER_MEMORY))
+
+
 # ---------------------------------------------------------------- one submission
 
 def check_sandbox(unsafe=False):
@@ -167,8 +210,10 @@ def _scratch_api(root, scratch, assignment_id, template=None):
             shutil.copytree(_from_template(root, template, assignment_id), work)
         else:
             _generate(root, work, assignment_id)
+        from nnlab.nbgrader_ext import reusable_converters
         db_url = f"sqlite:///{work / 'gradebook.db'}"
-        _SCRATCH[key] = (nbgrader_api(load_config(root), work, db_url=db_url), db_url)
+        api = nbgrader_api(load_config(root), work, db_url=db_url)
+        _SCRATCH[key] = (api, db_url, reusable_converters(api))
     return (*_SCRATCH[key], work)
 
 
@@ -206,6 +251,7 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
     from nbgrader.api import Gradebook
 
     from nnlab.cli.course import CourseError
+    from nnlab.nbgrader_ext import run_converter
 
     t0 = time.perf_counter()
     check_sandbox(unsafe)
@@ -221,7 +267,7 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
         clock[0] = now
 
     try:
-        api, db_url, work = _scratch_api(root, Path(scratch_dir).resolve(), assignment_id,
+        api, db_url, (autograde, feedback), work = _scratch_api(root, Path(scratch_dir).resolve(), assignment_id,
                                          None if template_dir is None else Path(template_dir).resolve())
     except CourseError as exc:
         raise GradingError(str(exc)) from None
@@ -234,13 +280,13 @@ def grade_submission(root, notebook_path, student, assignment_id, out_dir, scrat
         shutil.copy2(p, sub_dir / rel)
     lap("setup")  # first call in a process: generate_assignment; later calls: copying the submission
 
-    result = api.autograde(assignment_id, student, force=True, create=True)
+    result = run_converter(autograde, assignment_id, student)
     lap("autograde")
     if not result.get("success"):
         row.status = "failed: " + _reason(result)
     else:
         row.messages = feedback_messages(work / "autograded" / student / assignment_id)
-        fb = api.generate_feedback(assignment_id, student_id=student, force=True)
+        fb = run_converter(feedback, assignment_id, student)
         if fb.get("success") and (work / "feedback" / student / assignment_id).is_dir():
             withheld = _collect_feedback(work, out, student, assignment_id)
             if withheld:

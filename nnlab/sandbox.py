@@ -125,6 +125,59 @@ def _reachable_by_others(path):
 _probe_cache = {}
 
 
+RUN_DIR_MARK = "/nnlab-sandbox-"  # in every sandbox process's command line (its run directory)
+
+
+def _ppid_and_cmdline(pid):
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        stat_line = f.read()
+    ppid = int(stat_line[stat_line.rindex(b")") + 2:].split()[1])  # the name may hold spaces and ')'
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        return ppid, f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+
+
+def sandbox_processes():
+    """``[(pid, ppid, command line)]`` of every sandbox process on this host (any grader's)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            ppid, cmdline = _ppid_and_cmdline(entry.name)
+        except (OSError, ValueError, IndexError):
+            continue
+        if RUN_DIR_MARK in cmdline:
+            found.append((int(entry.name), ppid, cmdline))
+    return found
+
+
+def reap_orphans():
+    """SIGKILL sandboxes whose grader is gone; return how many were killed.
+
+    A sandbox's outermost process is a child of the grader that started it.  If
+    the grader is killed outright (SIGKILL of a worker, a cluster torn down),
+    ``--die-with-parent`` normally takes the sandbox with it; whatever survived
+    is reparented to PID 1 and is an orphan: no live grader will ever tear it
+    down.  Killing it (the init of its PID namespace, or its launcher) ends
+    every process inside.  Sandboxes of live graders are never touched.
+    """
+    try:
+        init = _ppid_and_cmdline(1)[1]
+    except (OSError, ValueError, IndexError):
+        init = ""
+    if "python" in init or "nbgrader" in init or "nnlab" in init:
+        return 0  # a grader running as PID 1 (a container): its sandboxes are its children, not orphans
+    killed = 0
+    for pid, ppid, _ in sandbox_processes():
+        if ppid == 1:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except OSError:
+                pass
+    return killed
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` whose kernels run inside bubblewrap (see the module docstring)."""
 
@@ -205,6 +258,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         self.wall_clock_exceeded = self.disk_quota_exceeded = False
+        reap_orphans()  # a killed grader's leftovers must not pile up on a long-lived worker
         try:
             self._bwrap = self._check_bwrap()
         except SandboxUnavailable as exc:

@@ -249,3 +249,21 @@ def weight_elimination(thetas):
         g[:, 1:] = 2.0 * s * r**3
         grads.append(g)
     return np.float64(value), grads
+
+
+# Quiz answers (short answers, judged by ``Result.check_answer``; the questions are in the notebook).
+#: Weight decay in one gradient step: with alpha = 0.5, lam = 2 and m = 10, by which factor does
+#: theta_j := theta_j - alpha * (dJ_data/dtheta_j + lam/m * theta_j) multiply theta_j (j >= 1)?
+# stub: replace ... with a number, e.g. 0.75
+QUIZ_A = 0.9
+#: A sigmoid output unit with target y = 1 has pre-activation z = -10 (confidently wrong).  Which are
+#: true?  (a) its cross-entropy cost is about 10; (b) its squared-error cost is about 10; (c) the
+#: squared error's slope dE/dz is below 1e-4 in size; (d) the cross-entropy's slope dJ/dz is about -1;
+#: (e) both slopes tend to 0 as z -> -infinity.
+# stub: replace ... with the letters of all your choices, e.g. "a, d"
+QUIZ_B = "a, c, d"
+#: Which changes to the scores Z leave softmax(Z) unchanged?  (a) adding 5 to every score of row 0;
+#: (b) multiplying every score by 2; (c) adding 5 to every score of column 0; (d) subtracting from each
+#: row its own minimum; (e) subtracting the largest entry of the whole matrix from every entry.
+# stub: replace ... with the letters of all your choices, e.g. "a, d"
+QUIZ_C = "a, d, e"

@@ -227,6 +227,8 @@ def test_nnlab_grade_with_a_scheduler_address_grades_on_the_cluster(cfg, submiss
                                   scheduler=local.scheduler_address, progress=lambda *_: None)
     finally:
         mp.undo()
+        from nnlab.sandbox import reap_orphans
+        reap_orphans()  # closing the cluster killed its workers (tests/test_zz_leftovers.py checks the rest)
     by_student = {r.student: r.score for r in rows}
     assert by_student["reference"] == cfg.get(AID).points and by_student["blank"] == 0
     assert {r.student: r.score for r in again} == by_student

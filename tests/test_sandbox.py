@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import sysconfig
 import textwrap
@@ -563,3 +564,34 @@ def test_refuses_an_oversized_folder(course, tmp_path):
     with pytest.raises(SandboxError, match="refusing to copy"):
         run_sync(km.start_kernel)(cwd=str(tmp_path))
     assert km._base is None
+
+
+# ------------------------------------------------------------------ orphans of a killed grader
+
+def _orphan(mark):
+    """A process whose command line names a sandbox run directory and whose parent is gone."""
+    code = "import time; time.sleep(120)"
+    subprocess.run(["/bin/sh", "-c", f'"{sys.executable}" -c "{code}" {mark} >/dev/null 2>&1 &'], check=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = [p for p, ppid, cmd in sandbox.sandbox_processes() if mark in cmd and ppid == 1]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    pytest.skip("this machine does not reparent orphans to PID 1 (a subreaper is running)")
+
+
+def test_an_orphaned_sandbox_is_reaped_and_a_live_one_is_not(tmp_path):
+    mark = f"/tmp/nnlab-sandbox-test{uuid.uuid4().hex[:8]}/run"
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", mark])  # our child: not orphaned
+    try:
+        orphan = _orphan(mark)
+        assert sandbox.reap_orphans() >= 1
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{orphan}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{orphan}").exists() or b"Z" in Path(f"/proc/{orphan}/stat").read_bytes().split()[2:3]
+        assert live.poll() is None, "a sandbox whose grader is alive was killed"
+    finally:
+        live.kill()
+        live.wait()

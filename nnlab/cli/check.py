@@ -31,7 +31,7 @@ def release_is_stale(cfg, assignment):
     return not freshness.notebooks_match(fresh, read_nb(committed))
 
 
-def check(cfg, assignments, jobs=2, progress=print):
+def check(cfg, assignments, jobs=None, progress=print):
     problems = []
     for a in assignments:
         if build.is_stale(cfg, a):
@@ -73,5 +73,6 @@ def run(args):
 def add_parser(sub):
     p = sub.add_parser("check", help="self-test: sources fresh, no leaks, reference = full marks, release = 0")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all ready)")
-    p.add_argument("--jobs", type=int, default=2, help="parallel grading processes (default: 2)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="parallel grading processes (default: one more than the cores, within memory)")
     p.set_defaults(func=run)

@@ -62,5 +62,6 @@ def run(args):
 def add_parser(sub):
     p = sub.add_parser("demo", help="release, grade a sample class with nbgrader, print the grades table")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all ready)")
-    p.add_argument("--jobs", type=int, default=2, help="parallel grading processes (default: 2)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="parallel grading processes (default: one more than the cores, within memory)")
     p.set_defaults(func=run)

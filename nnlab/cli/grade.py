@@ -201,7 +201,7 @@ def grade_items(cfg, items, out, jobs=1, progress=print, unsafe=False, resume=Tr
             done[(s, a)] = Row(**entry["row"])
         else:
             todo.append((str(nb), s, a))
-    jobs = max(1, min(jobs, len(todo) or 1))
+    jobs = max(1, min(jobs or engine.default_jobs(), len(todo) or 1))
     progress(f"grading {len(todo)} of {len(items)} submissions with {jobs} worker(s)"
              + (f" ({len(items) - len(todo)} already graded)" if len(todo) < len(items) else ""))
     t0 = time.perf_counter()
@@ -220,7 +220,7 @@ def grade_items(cfg, items, out, jobs=1, progress=print, unsafe=False, resume=Tr
                          progress=arrived)
     elif todo:
         bar = Progress(len(todo), say=progress, tty=tty)
-        with tempfile.TemporaryDirectory(prefix="nnlab-grade-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="nnlab-grade-", dir=engine.scratch_parent()) as scratch:
             ctx = multiprocessing.get_context("spawn")
             with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                         initargs=(str(cfg.ROOT), str(out), scratch, unsafe)) as pool:
@@ -444,7 +444,8 @@ def add_parser(sub):
     p.add_argument("submitted", nargs="?", help="folder in nbgrader's submitted/ layout")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all ready)")
     p.add_argument("--out", default="graded", help="where grades.csv and feedback/ go (default: graded)")
-    p.add_argument("--jobs", type=int, default=2, help="parallel grading processes (default: 2)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="parallel grading processes (default: one more than the cores, within memory)")
     p.add_argument("--single", metavar="NOTEBOOK",
                    help="grade one notebook (a student's repository on push) with --student and --assignment")
     p.add_argument("--student", help="student id for --single")

@@ -549,3 +549,65 @@ def test_every_mutant_is_a_real_mistake(mutant):
         if status == "error" or not _same(got, ref):
             return
     pytest.fail(f"mutant '{mutant.mistake}' agrees with the reference on every input")
+
+
+# ------------------------------------------------------------ quick questions (QUIZ_*)
+# Each answer is re-derived here from its question, independently of the reference functions.
+
+def _letters(answer):
+    return sorted(answer.replace(",", " ").split())
+
+
+def test_quiz_a_weight_decay_factor():
+    """One gradient step on the penalty lam/(2m) sum w^2 alone (data term 0), its gradient by central
+    differences: every non-bias weight is multiplied by the same factor."""
+    alpha, lam, m, eps = 0.5, 2.0, 10, 1e-6
+    w = np.array([3.0, -0.7, 12.0])
+
+    def penalty(v):
+        return lam / (2 * m) * sum(x * x for x in v)
+
+    grad = np.array([(penalty(w + eps * e) - penalty(w - eps * e)) / (2 * eps) for e in np.eye(3)])
+    factors = (w - alpha * grad) / w
+    assert np.allclose(factors, factors[0], rtol=1e-6)
+    assert cf.QUIZ_A == pytest.approx(factors[0], rel=1e-6)
+
+
+def test_quiz_b_confidently_wrong_unit():
+    """Target 1, z = -10: costs with scipy's log_expit / expit, slopes by central differences."""
+    from scipy.special import expit, log_expit
+    z, eps = -10.0, 1e-5
+
+    def cross_entropy(t):
+        return -log_expit(t)
+
+    def squared(t):
+        return 0.5 * (expit(t) - 1.0) ** 2
+
+    def slope(f, t):
+        return (f(t + eps) - f(t - eps)) / (2 * eps)
+
+    truths = {
+        "a": abs(cross_entropy(z) - 10) < 0.01 * 10,
+        "b": abs(squared(z) - 10) < 0.01 * 10,
+        "c": abs(slope(squared, z)) < 1e-4,
+        "d": abs(slope(cross_entropy, z) + 1) < 0.01,
+        # far out, does each slope vanish?
+        "e": abs(slope(squared, -60.0)) < 1e-6 and abs(slope(cross_entropy, -60.0)) < 1e-6,
+    }
+    assert sorted(k for k, true in truths.items() if true) == _letters(cf.QUIZ_B)
+
+
+def test_quiz_c_softmax_invariances():
+    """Each change applied to random scores, compared with scipy's softmax of the original."""
+    Z = np.random.default_rng(12).normal(scale=2.0, size=(4, 3))
+    changes = {
+        "a": lambda A: A + 5.0 * (np.arange(len(A)) == 0)[:, None],
+        "b": lambda A: 2.0 * A,
+        "c": lambda A: A + 5.0 * (np.arange(A.shape[1]) == 0)[None, :],
+        "d": lambda A: A - A.min(axis=1, keepdims=True),
+        "e": lambda A: A - A.max(),
+    }
+    before = scipy.special.softmax(Z, axis=1)
+    unchanged = [k for k, f in changes.items() if np.allclose(scipy.special.softmax(f(Z), axis=1), before)]
+    assert unchanged == _letters(cf.QUIZ_C)
