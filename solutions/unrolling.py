@@ -196,3 +196,44 @@ def predict(thetas, X):
     ndarray of int, shape (m,)
     """
     return np.argmax(feedforward(thetas, X), axis=1)
+
+
+# ---------------------------------------------------------------- the digits checkpoint
+
+#: Seed of the digits checkpoint's fixed weights (stated in the notebook).
+CHECKPOINT_SEED = 2026
+#: The checkpoint network: 64 pixels, 25 hidden units, 10 digits.
+CHECKPOINT_LAYERS = [64, 25, 10]
+
+
+def checkpoint_thetas(seed=CHECKPOINT_SEED):
+    """The fixed weights of the digits checkpoint, a 64-25-10 network.
+
+    ``numpy.random.default_rng(seed)`` draws every entry of ``Theta^(1)``
+    (25 x 65), then of ``Theta^(2)`` (10 x 26), each filled row by row,
+    uniformly from [-1, 1].  They are not trained: the checkpoint is about
+    computing the cost at given weights, as the lecture's published one is.
+
+    Parameters
+    ----------
+    seed : int, default ``CHECKPOINT_SEED``
+
+    Returns
+    -------
+    list of ndarray, shapes ``[(25, 65), (10, 26)]``
+    """
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1.0, 1.0, size=(25, 65)), rng.uniform(-1.0, 1.0, size=(10, 26))]
+
+
+# ---------------------------------------------------------------- quiz answers
+
+#: For ``layer_sizes = [3, 4, 2]``, the position of ``thetas[1][1, 2]`` in
+#: ``unroll(thetas)``: the 4 x 4 ``thetas[0]`` fills positions 0..15, then
+#: row 1 of the 2 x 5 ``thetas[1]`` starts at 16 + 5, and column 2 is 2 further.
+QUIZ_POSITION = 23
+
+#: One gradient step on the L2 term alone multiplies every non-bias weight by
+#: the same factor ``1 - alpha * lam / m``: large weights lose more, none
+#: reaches exactly 0, the bias column is untouched (choice "b").
+QUIZ_WEIGHT_DECAY = "b"

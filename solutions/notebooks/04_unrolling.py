@@ -21,8 +21,13 @@
 # 2. compute the shapes of a network's weight matrices with `layer_shapes`,
 # 3. wrap backprop into `nn_cost_function(nn_params, layer_sizes, X, y, lam) -> (J, grad_vec)`,
 #    the function an optimizer wants,
-# 4. turn network outputs into class labels with `predict`,
-# 5. train a network end to end with `train_network`, using `scipy.optimize.minimize`.
+# 4. reproduce a published checkpoint: the cost of fixed weights on real handwritten digits,
+# 5. turn network outputs into class labels with `predict`,
+# 6. train a network end to end with `train_network`, using `scipy.optimize.minimize`,
+# 7. watch regularization at work on the digits: accuracy on training and validation images
+#    for $\lambda \in \{0, 0.1, 1, 10\}$, and what the hidden units look for.
+#
+# Two short quiz questions along the way ask you to reason rather than code.
 #
 # **How this notebook is graded.** Each function has a visible test cell (run it: it is the
 # same kind of check the grader runs) and a hidden test cell that checks more inputs when your
@@ -36,6 +41,13 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import scipy.optimize
+from sklearn.datasets import load_digits  # ships with scikit-learn: nothing is downloaded
+
+try:  # the matrices here are small: BLAS threads only compete for the cores and slow training down
+    from threadpoolctl import threadpool_limits  # comes with scikit-learn
+    _ONE_THREAD = threadpool_limits(1)
+except ImportError:
+    pass
 
 try:
     import autograder as ag
@@ -298,6 +310,29 @@ mistake("stopped one layer early (one weight matrix too few)", lambda s: layer_s
 ag.score(ag.check_cases(layer_shapes, ag.baked("layer_shapes")), points=1)
 
 # %% [markdown]
+# ### Quiz 1: where does a weight land?
+#
+# A network has `layer_sizes = [3, 4, 2]` and `nn_params = unroll(thetas)`.  At which position
+# `k` of `nn_params` (counting from 0) is `thetas[1][1, 2]`, the entry in row 1, column 2 of the
+# second matrix (rows and columns counted from 0; column 0 multiplies the bias)?  Work it out on
+# paper from the shapes and the reading order, then check it with your functions if you like.
+#
+# In the cell below, replace the `...` of `QUIZ_POSITION = ...` with your answer, a whole number
+# (1 point).
+
+# %% solution="QUIZ_POSITION"
+
+# %% hidden="QUIZ_POSITION" points=1
+_r = ag.Result("QUIZ_POSITION")
+_answer = ag.student("QUIZ_POSITION")
+if ag.GRADER:
+    _r.check_answer(_answer, ag.reference("QUIZ_POSITION")["QUIZ_POSITION"],
+                    why="thetas[0] is 4 x (3 + 1), positions 0..15; in the 2 x 5 thetas[1] row 1 starts 5 entries "
+                        "later, at 21, and column 2 is 2 further: 23 (Octave's column-major order would give "
+                        "16 + 1 + 2 * 2 = 21)")
+ag.score(_r, points=1)
+
+# %% [markdown]
 # ## 5. The cost function an optimizer can use
 #
 # The lecture's recipe for an advanced optimizer: write
@@ -334,10 +369,22 @@ _params = _rng.normal(size=4 * 4 + 3 * 5)
 _X = _rng.normal(size=(6, 3))
 _y = np.array([0, 1, 2, 2, 1, 0])
 _J, _grad = nn_cost_function(_params, _sizes, _X, _y, 0.7)
+ag.expect_close(len(_grad), 31, "len(grad_vec) of nn_cost_function for a 3-4-3 network (31 parameters)",
+                mistakes={"returned the list of gradient matrices instead of one unrolled vector": 2})
 ag.expect_shape(_grad, (31,), "grad_vec of nn_cost_function for a 3-4-3 network (31 parameters)")
 # The same network written out by hand: Theta1 is the first 16 entries, row by row.
 _thetas = [_params[:16].reshape(4, 4), _params[16:].reshape(3, 5)]
-ag.expect_close(_J, backprop(_thetas, _X, _y, 0.7)[0], "J of nn_cost_function (vs backprop on the rolled weights)")
+_thetas_f = [_params[:16].reshape(4, 4, order="F"), _params[16:].reshape(3, 5, order="F")]
+ag.expect_close(_J, backprop(_thetas, _X, _y, 0.7)[0], "J of nn_cost_function (vs backprop on the rolled weights)",
+                mistakes={"rolled the parameters column by column (order='F') while the gradient is unrolled row by row":
+                          backprop(_thetas_f, _X, _y, 0.7)[0],
+                          "ignored lam (computed the unregularized cost and gradient)": backprop(_thetas, _X, _y, 0.0)[0]})
+_D = backprop(_thetas, _X, _y, 0.7)[1]
+ag.expect_close(_grad, np.concatenate([D.ravel() for D in _D]), "grad_vec of nn_cost_function (vs backprop's D1, D2)",
+                mistakes={"unrolled the gradients in reverse layer order (last layer first)":
+                          np.concatenate([D.ravel() for D in _D[::-1]]),
+                          "unrolled the gradient matrices column by column (order='F', like Octave's D(:)) while the "
+                          "parameters are rolled row by row": np.concatenate([D.ravel(order="F") for D in _D])})
 # grad_vec[k] must be the slope of J along nn_params[k]: compare with central differences.
 ag.expect_gradient(lambda p: nn_cost_function(p, _sizes, _X, _y, 0.7), _params, "grad_vec of nn_cost_function")
 
@@ -403,6 +450,67 @@ try:
         print(f"{_name}: J {_J0:.4f} -> {_res.fun:.4f} after {_res.nit:3d} iterations, {_how}")
 except NotImplementedError:
     print("Implement roll, unroll, layer_shapes and nn_cost_function to run this comparison.")
+
+# %% [markdown]
+# ## 5.1 Checkpoint on real data: handwritten digits
+#
+# The lecture's programming exercise gives a checkpoint before any training: load the supplied
+# weights, evaluate your cost function, and *the cost should be about 0.287629* (0.383770 with
+# $\lambda = 1$).  A match to six decimals tells you the whole chain — shapes, unrolling order,
+# rolling, the regularization term — is right, before you spend any time training.  Here is this
+# course's own checkpoint.
+#
+# **The data.** scikit-learn ships a small set of handwritten digits
+# (`sklearn.datasets.load_digits`, nothing is downloaded): 1797 images of $8 \times 8$ pixels, each
+# pixel an ink count from 0 (blank) to 16 (full ink), and the digit $0, \dots, 9$ each image shows.
+# The cell below makes each image one row of `X_digits` (64 numbers, ink divided by 16 so it lies in
+# $[0, 1]$) and puts the digits in `y_digits`.
+#
+# **The weights.** A 64-25-10 network (`CHECKPOINT_LAYERS`: 64 pixels, 25 hidden units, one
+# output unit per digit) with fixed weights, `CHECKPOINT_THETAS = checkpoint_thetas()`:
+# `np.random.default_rng(2026)` draws every entry of $\Theta^{(1)}$ ($25 \times 65$), then of
+# $\Theta^{(2)}$ ($10 \times 26$), uniformly from $[-1, 1]$.  They are not trained — the cost is
+# even above $10 \log 2 \approx 6.93$, the cost of a network that answers $\tfrac12$ everywhere —
+# but every correct cost function gives the same number for them.
+#
+# **The published numbers.** Unroll the two matrices and evaluate your `nn_cost_function` on all
+# 1797 images:
+#
+# | $\lambda$ | $J(\Theta)$ at `CHECKPOINT_THETAS` |
+# |---|---|
+# | 0 | **8.092479** |
+# | 1 | **8.263061** |
+#
+# The test below does exactly that (it is graded: 1 point).  If your numbers differ, the digit
+# where they start to differ is a clue: a difference in the first decimals at $\lambda = 0$ means
+# the network you evaluate is not the one in `CHECKPOINT_THETAS` (check the order in `roll`); a
+# right value at $\lambda = 0$ but not at $\lambda = 1$ points at the regularization term.
+
+# %% given="CHECKPOINT_SEED CHECKPOINT_LAYERS checkpoint_thetas"
+
+# %% locked=true
+_digits = load_digits()
+X_digits = _digits.data / 16.0   # (1797, 64): one image per row, ink scaled to [0, 1]
+y_digits = _digits.target        # (1797,): the digit each image shows, 0..9
+CHECKPOINT_THETAS = checkpoint_thetas()
+print(f"X_digits {X_digits.shape}, y_digits {y_digits.shape}, "
+      f"CHECKPOINT_THETAS shapes {[t.shape for t in CHECKPOINT_THETAS]}")
+
+# %% test="checkpoint" points=1 trusted="unroll roll layer_shapes"
+_PUBLISHED = {0.0: 8.092479, 1.0: 8.263061}
+_ROUNDING = 5e-7  # the published costs are rounded to 6 decimals
+_p = unroll(CHECKPOINT_THETAS)
+_t_f = [_p[:1625].reshape(25, 65, order="F"), _p[1625:].reshape(10, 26, order="F")]  # rolled column by column
+_J0 = nn_cost_function(_p, CHECKPOINT_LAYERS, X_digits, y_digits, 0.0)[0]
+ag.expect_close(_J0, _PUBLISHED[0.0], "checkpoint cost J at lam = 0 (published: 8.092479)", rtol=0, atol=_ROUNDING,
+                uses=("unroll", "roll", "layer_shapes"),
+                mistakes={"rolled the parameters column by column (order='F') while the gradient is unrolled row by row":
+                          backprop(_t_f, X_digits, y_digits, 0.0)[0]})
+_J1 = nn_cost_function(_p, CHECKPOINT_LAYERS, X_digits, y_digits, 1.0)[0]
+ag.expect_close(_J1, _PUBLISHED[1.0], "checkpoint cost J at lam = 1 (published: 8.263061)", rtol=0, atol=_ROUNDING,
+                uses=("unroll", "roll", "layer_shapes"),
+                mistakes={"ignored lam (computed the unregularized cost and gradient)":
+                          backprop(CHECKPOINT_THETAS, X_digits, y_digits, 0.0)[0]})
 
 # %% [markdown]
 # ## 6. From outputs to labels: `predict`
@@ -493,10 +601,40 @@ X_xor, y_xor = xor_quadrants(80, 2024)
 
 # %% test="train_network" points=1
 _trained = train_network([2, 4, 3], X_blobs, y_blobs, 0.1, rng=np.random.default_rng(0), maxiter=100)
+ag.expect_close(len(_trained), 2, "number of matrices returned by train_network([2, 4, 3], ...)",
+                mistakes={"returned the optimizer's result vector (4 * 3 + 3 * 5 = 27 numbers) instead of a list of "
+                          "matrices: roll the optimizer's result back into matrices": 27})
 ag.expect_close([np.shape(t) for t in _trained], [(4, 3), (3, 5)], "shapes of train_network([2, 4, 3], ...)")
+# The starting weights.  With all-zero inputs the first layer's input weights (columns 1: of
+# thetas[0]) get a zero gradient, so the optimizer leaves them exactly as they were drawn.
+_X0, _y0 = np.zeros((6, 10)), np.array([0, 1, 0, 1, 0, 1])
+_start = {s: train_network([10, 20, 2], _X0, _y0, 0.0, rng=np.random.default_rng(s), maxiter=5)[0][:, 1:]
+          for s in (5, 6)}
+ag.expect_close(len(np.unique(_start[5], axis=0)), 20,
+                "number of different hidden units among the 20 of train_network([10, 20, 2], ...) at the start",
+                mistakes={"started from equal weights (such as all zeros): the hidden units can never break the "
+                          "symmetry": 1})
+# 200 independent draws: the share of negative ones has standard error 0.5 / sqrt(200) = 0.035; 6 of them: 0.21.
+ag.expect_close(np.mean(_start[5] < 0), 0.5, "share of negative starting weights (200 input weights of the first layer)",
+                rtol=0, atol=0.21,
+                mistakes={"drew the starting weights from [0, eps] (none negative: draw them from an interval "
+                          "symmetric around 0, uniform in [-eps, eps])": 0.0})
+_again = train_network([10, 20, 2], _X0, _y0, 0.0, rng=np.random.default_rng(5), maxiter=5)[0][:, 1:]
+ag.expect_close(float(np.array_equal(_again, _start[5])), 1.0,
+                "same starting weights for two calls with rng=np.random.default_rng(5) (1 = yes, 0 = no)",
+                mistakes={"drew the starting weights from NumPy's global random state (np.random.*) or a generator "
+                          "of your own: take every random number from rng": 0.0})
+ag.expect_close(float(np.array_equal(_start[6], _start[5])), 0.0,
+                "same starting weights for rng=np.random.default_rng(5) and default_rng(6) (1 = yes, 0 = no)")
+# lam must reach the cost: with the same seed, lam = 0 and lam = 10 cannot give the same weights.
+_free = train_network([2, 4, 3], X_blobs, y_blobs, 0.0, rng=np.random.default_rng(0), maxiter=20)
+_tied = train_network([2, 4, 3], X_blobs, y_blobs, 10.0, rng=np.random.default_rng(0), maxiter=20)
+ag.expect_close(float(all(np.array_equal(a, b) for a, b in zip(_free, _tied))), 0.0,
+                "identical weights from train_network with lam=0 and with lam=10, same seed (1 = yes, 0 = no)",
+                mistakes={"did not pass lam on to the cost function (trained without regularization)": 1.0})
 _acc = np.mean(np.argmax(feedforward(_trained, X_blobs), axis=1) == y_blobs)
-if _acc < 0.95:
-    raise ag.CheckFailed(f"training accuracy on the three blobs is {_acc:.2f}, expected at least 0.95")
+ag.expect_close(_acc, 1.0, "training accuracy of train_network([2, 4, 3], ...) on the three blobs (at least 0.95)",
+                rtol=0, atol=0.05)
 
 # %% hidden="train_network" points=3
 _train = globals().get("train_network")
@@ -688,6 +826,112 @@ except NotImplementedError:
     print("Implement the functions of this notebook to see the learning curve and the decision regions.")
 
 # %% [markdown]
+# ## 9. Regularization at work on the digits
+#
+# A network with many weights and few examples can fit its training set perfectly and still be
+# wrong on new images: it has learned the particular pixels of these examples (overfitting).
+# The L2 term $\frac{\lambda}{2m} \sum w^2$ (biases excluded) pulls every weight towards 0; the larger
+# $\lambda$, the smoother and simpler the network — and with too large a $\lambda$ it cannot even fit
+# the training images (underfitting).
+#
+# Below, your `train_network` trains the 64-25-10 network on only **300** of the digit images
+# for each $\lambda \in \{0, 0.1, 1, 10\}$ (same seed, at most 200 L-BFGS-B iterations), and we
+# measure the accuracy of your `predict` on those 300 training images and on the other 1497
+# images, which training never sees (the **validation** images).  The split is fixed: a
+# permutation drawn from `np.random.default_rng(4)`.
+#
+# Then each hidden unit is drawn as an $8 \times 8$ image: its 64 input weights
+# (`thetas[0][j, 1:]`, the bias left out) put back in the pixel grid, red for positive weights
+# (ink there raises the unit's input $z$), blue for negative ones.  Look at how they change with
+# $\lambda$.
+
+# %%
+try:
+    _order = np.random.default_rng(4).permutation(len(y_digits))
+    _tr, _va = _order[:300], _order[300:]
+    _lams = [0.0, 0.1, 1.0, 10.0]
+    _nets, _acc_tr, _acc_va = {}, [], []
+    for _lam in _lams:
+        _nets[_lam] = train_network(CHECKPOINT_LAYERS, X_digits[_tr], y_digits[_tr], _lam,
+                                    rng=np.random.default_rng(0), maxiter=200)
+        _acc_tr.append(np.mean(predict(_nets[_lam], X_digits[_tr]) == y_digits[_tr]))
+        _acc_va.append(np.mean(predict(_nets[_lam], X_digits[_va]) == y_digits[_va]))
+    print(" lambda | training accuracy (300) | validation accuracy (1497)")
+    for _lam, _a, _b in zip(_lams, _acc_tr, _acc_va):
+        print(f"{_lam:7g} | {_a:23.3f} | {_b:26.3f}")
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(range(4), _acc_tr, "o-", label="training (300 images)")
+    ax.plot(range(4), _acc_va, "s-", label="validation (1497 images)")
+    ax.set(xticks=range(4), xticklabels=[f"{l:g}" for l in _lams], xlabel="$\\lambda$", ylabel="accuracy",
+           title="accuracy of the 64-25-10 network vs regularization", ylim=(0, 1.05))
+    ax.legend(loc="lower left")
+    plt.tight_layout()
+    plt.show()
+
+    _cmap = plt.get_cmap("bwr").copy()
+    _cmap.set_bad("0.55")  # grey gaps between the tiles
+    fig, axes = plt.subplots(1, 4, figsize=(15, 4.4))
+    for _ax, _lam in zip(axes, _lams):
+        _W = _nets[_lam][0][:, 1:]                       # (25, 64): one row per hidden unit
+        _grid = np.full((5 * 9 - 1, 5 * 9 - 1), np.nan)  # 5 x 5 tiles of 8 x 8 with 1-pixel gaps
+        for _j, _w in enumerate(_W):
+            _r, _c = divmod(_j, 5)
+            _grid[9 * _r:9 * _r + 8, 9 * _c:9 * _c + 8] = _w.reshape(8, 8) / np.abs(_w).max()
+        _ax.imshow(_grid, cmap=_cmap, vmin=-1, vmax=1)
+        _ax.set(title=f"hidden units, $\\lambda$ = {_lam:g}\nlargest |w| = {np.abs(_W).max():.2f}",
+                xticks=[], yticks=[])
+    plt.tight_layout()
+    plt.show()
+except (NotImplementedError, TypeError) as _err:
+    print(f"Implement train_network and predict (sections 6 and 7) to run this experiment ({type(_err).__name__}).")
+
+# %% [markdown]
+# What to read in the table and the pictures:
+#
+# * $\lambda = 0$: every training image right, clearly fewer validation images right — the gap is
+#   overfitting.  Nothing holds the weights back: the largest grow to tens, and the tiles look like
+#   noise, each unit keyed to a few single pixels of the 300 examples.
+# * A small $\lambda$ (0.1 or 1) closes part of the gap: the validation accuracy goes *up* although
+#   the training accuracy hardly moves, and the weights stay of order 1.
+# * $\lambda = 10$: the penalty dominates the cost, all weights are small, and the network no longer
+#   fits even the training images (underfitting).  The tiles turn into broad strokes — whole
+#   regions of the image — and many units look alike: a smoother, simpler, too simple network.
+#
+# Choosing $\lambda$ by the validation accuracy — never by the training accuracy, which always
+# prefers $\lambda = 0$ — is exactly what the validation images are for.  (Each unit's tile is
+# scaled to that unit's own largest weight, so the tiles compare shapes; the largest weight of the
+# whole layer, printed above each panel, compares sizes: it falls from tens to a fraction as
+# $\lambda$ grows.)
+#
+# ### Quiz 2: what does weight decay do to a weight?
+#
+# Take one gradient-descent step, with learning rate $\alpha$, on the L2 term
+# $\frac{\lambda}{2m} \sum w^2$ alone (ignore the data term).  A non-bias weight becomes
+# $w - \alpha \frac{\lambda}{m} w = \left(1 - \frac{\alpha\lambda}{m}\right) w$.  Which statement is true?
+#
+# * (a) every weight is reduced by the same amount, so small weights become exactly 0 first;
+# * (b) every weight is multiplied by the same factor, so a large weight loses more than a small
+#   one and no weight becomes exactly 0;
+# * (c) only the weights larger than $\lambda$ change;
+# * (d) the bias weights shrink in the same way.
+#
+# In the cell below, replace the `...` of `QUIZ_WEIGHT_DECAY = ...` with the letter as a string,
+# for example `"a"` (1 point).
+
+# %% solution="QUIZ_WEIGHT_DECAY"
+
+# %% hidden="QUIZ_WEIGHT_DECAY" points=1
+_r = ag.Result("QUIZ_WEIGHT_DECAY")
+_answer = ag.student("QUIZ_WEIGHT_DECAY")
+if ag.GRADER:
+    _r.check_answer(_answer, ag.reference("QUIZ_WEIGHT_DECAY")["QUIZ_WEIGHT_DECAY"],
+                    why="the step multiplies each non-bias weight by the same factor 1 - alpha*lam/m: the change is "
+                        "proportional to the weight (large weight, large shrink; small weight, small shrink), so a "
+                        "nonzero weight never lands exactly on 0, and the bias column is not in the penalty")
+ag.score(_r, points=1)
+
+# %% [markdown]
 # ## Summary
 #
 # * Optimizers work on one vector: **unroll** the weight matrices (list order, each row by row)
@@ -700,3 +944,7 @@ except NotImplementedError:
 #   the 10-10-10-1 network has 231 parameters.
 # * `nn_cost_function` returning `(J, grad_vec)` plugs straight into
 #   `scipy.optimize.minimize(..., jac=True)`, the Python counterpart of `fminunc`.
+# * A published checkpoint (the cost at fixed weights, to six decimals) checks the whole chain
+#   before any training.
+# * Regularization trades training accuracy for validation accuracy: $\lambda$ is chosen on
+#   validation data, and L2 shrinks each weight in proportion to its size.

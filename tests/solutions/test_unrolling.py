@@ -3,20 +3,30 @@
 Expected values come from the lecture (231 parameters, the ``thetaVec(1:110)``
 slicing), hand-written vectors, central finite differences, scipy's
 ``check_grad`` and hypothesis round trips; training is judged by accuracy on
-small separable problems.
+small separable problems.  The digits checkpoint's published costs are
+computed twice without the course's code: with scikit-learn's
+``MLPClassifier`` holding the checkpoint weights, and with a per-example
+loop in plain Python floats.
 """
 import ast
+import math
 import re
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.optimize
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.datasets import make_classification
+from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss
+from sklearn.neural_network import MLPClassifier
 
 from solutions.backprop import backprop
-from solutions.unrolling import layer_shapes, nn_cost_function, predict, roll, train_network, unroll
+from solutions.unrolling import (CHECKPOINT_LAYERS, QUIZ_POSITION, QUIZ_WEIGHT_DECAY, checkpoint_thetas,
+                                 layer_shapes, nn_cost_function, predict, roll, train_network, unroll)
 from tests.mutants import backprop_03, unrolling_04
 
 FAST = settings(max_examples=60, deadline=None)
@@ -255,6 +265,114 @@ def test_predict_is_zero_based_argmax():
 def test_predict_shape_errors_name_the_argument():
     with pytest.raises(ValueError, match=r"thetas\[0\]"):
         predict([np.ones((2, 5))], np.ones((3, 3)))
+
+
+# ---------------------------------------------------------------------------
+# The digits checkpoint (published costs) and the quiz answers
+# ---------------------------------------------------------------------------
+
+AUTHORING = Path(__file__).resolve().parents[2] / "solutions" / "notebooks" / "04_unrolling.py"
+#: The notebook publishes the checkpoint costs rounded to 6 decimals.
+PUBLISHED_DECIMALS = 6
+
+
+def digits_scaled():
+    digits = load_digits()
+    return digits.data / 16.0, digits.target
+
+
+def published_costs():
+    """``{lam: cost}`` as the visible test cell states them (``_PUBLISHED = {0.0: ..., 1.0: ...}``)."""
+    text = AUTHORING.read_text()
+    match = re.search(r"_PUBLISHED = \{0\.0: (\d+\.\d{6}), 1\.0: (\d+\.\d{6})\}", text)
+    assert match, "the checkpoint test cell must state _PUBLISHED = {0.0: ..., 1.0: ...} with 6 decimals"
+    return {0.0: match.group(1), 1.0: match.group(2)}
+
+
+def cost_with_scikit_learn(thetas, X, y, lam):
+    """The checkpoint cost from scikit-learn's MLPClassifier holding the same weights.
+
+    With a one-hot target matrix the classifier is multi-label: sigmoid
+    outputs, one per class, as in the course.  ``predict_proba`` gives the
+    outputs; the data term is scikit-learn's binary log loss summed over the
+    10 outputs, the L2 term ``lam / (2 m)`` times the squared ``coefs_``
+    (scikit-learn keeps the biases apart, in ``intercepts_``).
+    """
+    Y = np.eye(10)[y]
+    clf = MLPClassifier(hidden_layer_sizes=(25,), activation="logistic", solver="lbfgs", alpha=lam,
+                        max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, Y)  # one step, only to set up the fitted attributes; the weights are replaced below
+    assert clf.out_activation_ == "logistic"
+    clf.coefs_ = [thetas[0][:, 1:].T.copy(), thetas[1][:, 1:].T.copy()]
+    clf.intercepts_ = [thetas[0][:, 0].copy(), thetas[1][:, 0].copy()]
+    P = clf.predict_proba(X)
+    data = sum(log_loss(Y[:, k], P[:, k], labels=[0, 1]) for k in range(10))
+    return data + lam / (2 * len(y)) * sum(float(np.sum(W ** 2)) for W in clf.coefs_)
+
+
+def cost_by_loops(thetas, X, y, lam):
+    """The same cost, one example, one unit and one weight at a time (Python floats, math.fsum)."""
+    T1, T2 = thetas[0].tolist(), thetas[1].tolist()
+    total = []
+    for x, label in zip(X.tolist(), y.tolist()):
+        a1 = [1.0] + x
+        a2 = [1.0] + [1 / (1 + math.exp(-math.fsum(w * v for w, v in zip(row, a1)))) for row in T1]
+        for k, row in enumerate(T2):
+            h = 1 / (1 + math.exp(-math.fsum(w * v for w, v in zip(row, a2))))
+            total.append(-math.log(h) if label == k else -math.log(1 - h))
+    squares = math.fsum(w * w for T in (T1, T2) for row in T for w in row[1:])
+    return math.fsum(total) / len(y) + lam / (2 * len(y)) * squares
+
+
+@pytest.mark.parametrize("lam", [0.0, 1.0])
+def test_published_checkpoint_costs_are_reproduced_independently(lam):
+    X, y = digits_scaled()
+    thetas = checkpoint_thetas()
+    published = published_costs()[lam]
+    by_sklearn = cost_with_scikit_learn(thetas, X, y, lam)
+    by_loops = cost_by_loops(thetas, X, y, lam)
+    assert f"{by_sklearn:.{PUBLISHED_DECIMALS}f}" == published
+    assert f"{by_loops:.{PUBLISHED_DECIMALS}f}" == published
+    # and the reference, which the notebook's own figures use, agrees
+    J, _ = nn_cost_function(unroll(thetas), CHECKPOINT_LAYERS, X, y, lam)
+    assert J == pytest.approx(by_loops, rel=1e-12)
+
+
+def test_published_checkpoint_costs_are_stated_in_the_notebook_text():
+    text = AUTHORING.read_text()
+    markdown = "\n".join(line for line in text.splitlines() if line.startswith("# "))
+    for lam, value in published_costs().items():
+        assert value in markdown, f"the text does not state the published cost {value} (lam = {lam:g})"
+
+
+def test_checkpoint_weights_are_the_stated_recipe():
+    rng = np.random.default_rng(2026)  # the seed the notebook states
+    expected = [rng.uniform(-1, 1, size=(25, 65)), rng.uniform(-1, 1, size=(10, 26))]
+    for got, want in zip(checkpoint_thetas(), expected):
+        np.testing.assert_array_equal(got, want)
+    assert [t.shape for t in checkpoint_thetas()] == layer_shapes(CHECKPOINT_LAYERS)
+
+
+def test_quiz_position_is_where_unroll_puts_the_entry():
+    # Fill each matrix with a unique tag, unroll, and look the tag up.
+    thetas = [np.zeros((4, 4)), np.zeros((2, 5))]
+    thetas[1][1, 2] = 1.0
+    assert QUIZ_POSITION == int(np.flatnonzero(np.concatenate([t.ravel() for t in thetas]))[0])
+    # Octave's column-major Theta(:) would put it elsewhere (16 + 1 + 2 * 2), the quiz's trap.
+    assert QUIZ_POSITION != 16 + 1 + 2 * 2
+
+
+def test_quiz_weight_decay_one_step_multiplies_by_one_factor():
+    # A gradient step on lam / (2 m) * sum(w^2) alone: w <- w - alpha * lam / m * w, same factor for all.
+    w = np.array([-4.0, -0.5, 0.01, 3.0])
+    alpha, lam, m = 0.5, 2.0, 10
+    step = w - alpha * (lam / m) * w
+    np.testing.assert_allclose(step / w, np.full(4, 1 - alpha * lam / m))
+    assert np.all(step != 0)
+    np.testing.assert_allclose(np.abs(w - step), np.abs(w) * alpha * lam / m)  # large weight, large shrink
+    assert QUIZ_WEIGHT_DECAY == "b"
 
 
 # ---------------------------------------------------------------------------
