@@ -33,6 +33,7 @@ from nnlab.cli.submissions import load_mutants, make_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 SEPARATOR = "=" * 80
+QUIZ = "QUIZ_"  # short-answer questions: graded by hidden tests only
 
 
 def first_per_task(mutants):
@@ -100,7 +101,8 @@ def validate_round(aid, group, workdir):
 
 def measure(aid, every=False, jobs=2):
     """``{mutant: (caught, named, error text)}``, each mutant validated alone."""
-    mutants = load_mutants(course_config, course_config.get(aid))
+    # quiz answers have no visible test by design: a visible test would give the answer away
+    mutants = [m for m in load_mutants(course_config, course_config.get(aid)) if not m.task.startswith(QUIZ)]
     mutants = mutants if every else first_per_task(mutants)
     results = {}
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(jobs) as pool:
