@@ -18,7 +18,9 @@ unrolled vectors list the matrices in order, each flattened in C order.
 import numpy as np
 
 from solutions._validate import as_float_array, check_shape
-from solutions.backprop import backprop
+from solutions.backprop import backprop, sigmoid_gradient
+from solutions.cost_functions import one_hot, softmax
+from solutions.logic_gates import add_bias, sigmoid
 from solutions.unrolling import roll, unroll
 
 
@@ -249,3 +251,145 @@ def check_nn_gradients(lam=0.0):
     numgrad = numerical_gradient(cost, unroll(thetas))
     grad = unroll(backprop(thetas, X, y, lam)[1])
     return numgrad, grad, relative_difference(numgrad, grad)
+
+
+# ------------------------------------------------------------------ the bug hunt
+
+def buggy_backprop(thetas, X, y, lam):
+    """Backprop of a 3-layer sigmoid network (three weight matrices) with ONE planted bug.
+
+    Written layer by layer, with the bias gradient kept apart from the weight
+    gradient (as many courses write it), so that the notebook's bug hunt has a
+    realistic target.  The cost ``J`` is right; one line of the gradient is not.
+    Find it with a gradient check, not by reading.
+
+    Parameters
+    ----------
+    thetas : list of 3 array_like, ``thetas[l]`` shape (s_{l+1}, s_l + 1)
+    X : array_like, shape (m, s_1)
+    y : array_like, shape (m,), integer labels 0..K-1 with ``K = s_4``
+    lam : float >= 0
+
+    Returns
+    -------
+    J : numpy.float64, the regularized cross-entropy cost (correct)
+    grads : list of 3 ndarray shaped like ``thetas`` (one of them wrong)
+    """
+    if len(thetas) != 3:
+        raise ValueError(f"thetas must hold 3 weight matrices, received {len(thetas)}")
+    T1, T2, T3 = (np.asarray(t, dtype=float) for t in thetas)
+    X = np.asarray(X, dtype=float)
+    m = X.shape[0]
+    Y = one_hot(y, T3.shape[0])
+    # forward
+    a1 = add_bias(X)
+    z2 = a1 @ T1.T
+    a2 = add_bias(sigmoid(z2))
+    z3 = a2 @ T2.T
+    a3 = add_bias(sigmoid(z3))
+    z4 = a3 @ T3.T
+    h = sigmoid(z4)
+    J = -np.sum(Y * np.log(h) + (1 - Y) * np.log(1 - h)) / m
+    J += lam / (2 * m) * sum(np.sum(t[:, 1:] ** 2) for t in (T1, T2, T3))
+    # backward: delta4, delta3, delta2 are dJ/dz per example (no 1/m yet)
+    d4 = h - Y
+    d3 = (d4 @ T3[:, 1:]) * sigmoid_gradient(z3)
+    d2 = (d3 @ T2[:, 1:]) * sigmoid_gradient(z2)
+    # weights (columns 1:) and biases (column 0), averaged over the m examples
+    dW3, db3 = d4.T @ a3[:, 1:] / m, d4.sum(axis=0) / m
+    dW2, db2 = d3.T @ a2[:, 1:] / m, d3.sum(axis=0)
+    dW1, db1 = d2.T @ a1[:, 1:] / m, d2.sum(axis=0) / m
+    grads = []
+    for T, dW, db in ((T1, dW1, db1), (T2, dW2, db2), (T3, dW3, db3)):
+        grads.append(np.column_stack([db, dW + lam / m * T[:, 1:]]))
+    return np.float64(J), grads
+
+
+def difference_by_layer(numgrad, grad, shapes):
+    """Roll the disagreement ``grad - numgrad`` back into one matrix per layer.
+
+    ``result[l] = roll(grad - numgrad, shapes)[l]``: entry ``result[l][i, j]``
+    is how much the analytic derivative of ``Theta^(l+1)[i, j]`` exceeds the
+    numerical one, so a heatmap of each matrix shows where a bug lives.
+
+    Parameters
+    ----------
+    numgrad, grad : array_like, shape (n,), n = sum of the sizes of ``shapes``
+        Unrolled the same way (list order, each matrix in C order).
+    shapes : list of tuple of int, ``shapes[l]`` the shape of ``thetas[l]``
+
+    Returns
+    -------
+    list of ndarray, ``result[l]`` shape ``shapes[l]``.
+    """
+    numgrad = as_float_array("numgrad", numgrad, ndim=1)
+    grad = as_float_array("grad", grad, ndim=1)
+    check_shape("grad", grad, numgrad.shape)
+    return roll(grad - numgrad, shapes)
+
+
+def largest_difference(diffs):
+    """Where the largest disagreement sits: ``(l, i, j)`` with the largest ``|diffs[l][i, j]|``.
+
+    Ties go to the first such entry in unrolled order (list order, C order
+    inside a matrix), as ``np.argmax`` does.
+
+    Parameters
+    ----------
+    diffs : list of array_like, each 2-D (e.g. from :func:`difference_by_layer`)
+
+    Returns
+    -------
+    tuple of three int: the layer index ``l`` (``diffs[l]`` belongs to
+    ``thetas[l]``), the row ``i`` and the column ``j``.
+    """
+    mats = [as_float_array(f"diffs[{l}]", d, ndim=2) for l, d in enumerate(diffs)]
+    if not mats or sum(d.size for d in mats) == 0:
+        raise ValueError("diffs must hold at least one non-empty matrix, received none")
+    # The largest |entry| of each layer, then the first layer that reaches the overall maximum.
+    peaks = [np.max(np.abs(d)) if d.size else -np.inf for d in mats]
+    layer = int(np.argmax(peaks))
+    i, j = np.unravel_index(int(np.argmax(np.abs(mats[layer]))), mats[layer].shape)
+    return layer, int(i), int(j)
+
+
+# ------------------------------------------------------------------ softmax gradient
+
+def softmax_cross_entropy_gradient(Z, y):
+    """Gradient of the mean softmax cross-entropy with respect to the scores ``Z``.
+
+    With ``J(Z) = -(1/m) sum_i log softmax(Z)[i, y_i]`` and ``Y = one_hot(y, K)``::
+
+        dJ/dZ = (softmax(Z) - Y) / m
+
+    (for one row: ``d/dz_k [log sum_j e^{z_j} - z_y] = p_k - [k = y]``).
+
+    Parameters
+    ----------
+    Z : array_like, shape (m, K), class scores
+    y : array_like, shape (m,), integer labels 0..K-1
+
+    Returns
+    -------
+    ndarray, shape (m, K); every row sums to 0.
+    """
+    Z = as_float_array("Z", Z, ndim=2)
+    m, K = Z.shape
+    y = check_shape("y", as_float_array("y", y, ndim=1), (m,))
+    return (softmax(Z) - one_hot(y, K)) / m
+
+
+# ------------------------------------------------------------------ answers
+
+#: Where the bug of ``buggy_backprop`` shows up on the 3-5-4-3 debug network
+#: (lam = 0): ``largest_difference(difference_by_layer(numgrad, grad, shapes))``.
+# stub: replace ... with (layer, row, column) from your own check, e.g. (0, 2, 3)
+BUG_LOCATION = (1, 0, 0)
+#: A network has one million weights and one cost evaluation takes 10 ms: how many
+#: seconds does one central-difference gradient take?
+# stub: replace ... with a number of seconds
+QUIZ_A = 20000
+#: Which of these make a gradient check report a large difference although backprop
+#: is correct?  (see the notebook for the options)
+# stub: replace ... with the letters of all your choices, e.g. "a, d"
+QUIZ_B = "a, b, e"

@@ -19,7 +19,10 @@
 # 3. measure the disagreement of two gradients with a scale-free relative difference,
 # 4. rebuild the lecture's deterministic debug weights (Octave's column-major order),
 # 5. check backprop on the lecture's small debug network, with and without regularization,
-# 6. time the check, to see why it must be switched off before training.
+# 6. hunt down a planted backprop bug: roll the disagreement back into one matrix per layer,
+#    draw it, and name the layer and entry — and learn when a check raises a false alarm,
+# 7. derive the softmax gradient $(\operatorname{softmax}(Z) - Y)/m$ and check it with your own code,
+# 8. time the check, to see why it must be switched off before training (or done on a subset).
 #
 # **How this notebook is graded.** Each function has a visible test cell (run it: it is the
 # same kind of check the grader runs) and a hidden test cell that checks more inputs when
@@ -564,12 +567,50 @@ ag.score(ag.check_cases(debug_initialize_weights, ag.baked("debug_initialize_wei
 # %% solution="check_nn_gradients"
 
 # %% test="check_nn_gradients" points=2
+# Expected values: the given backprop on the debug network, whose weights and inputs are built here
+# with NumPy (Octave's column-major fill), and the known mistakes' values from the same ingredients.
+_T = [np.sin(np.arange(1, 21)).reshape((5, 4), order="F") / 10,
+      np.sin(np.arange(1, 19)).reshape((3, 6), order="F") / 10]
+_Xd, _yd, _sh = np.sin(np.arange(1, 16)).reshape((5, 3), order="F") / 10, np.arange(1, 6) % 3, [(5, 4), (3, 6)]
+
+
+def _dbg_grad(lam, X=_Xd, y=_yd, order="C"):
+    return np.concatenate([g.ravel(order=order) for g in backprop(_T, X, y, lam)[1]])
+
+
+def _dbg_forward(lam, eps=1e-4):
+    _p = unroll(_T)
+    _J = lambda q: backprop(roll(q, _sh), _Xd, _yd, lam)[0]
+    _j0 = _J(_p)
+    return np.array([(_J(_p + eps * np.eye(_p.size)[i]) - _j0) / eps for i in range(_p.size)])
+
+
+_uses = ("debug_initialize_weights", "numerical_gradient", "relative_difference")
 for _lam in (0.0, 3.0):
     _numgrad, _grad, _diff = check_nn_gradients(_lam)
-    ag.expect_shape(_numgrad, (38,), f"numgrad of check_nn_gradients({_lam:g})")
-    ag.expect_shape(_grad, (38,), f"grad of check_nn_gradients({_lam:g})")
-    ag.expect_close(_numgrad, _grad, f"check_nn_gradients({_lam:g}): numgrad (received) against grad (expected)",
-                    rtol=1e-6, atol=1e-9)
+    ag.expect_shape(_grad, (38,), f"grad of check_nn_gradients({_lam:g})", uses=_uses)
+    _bias = np.concatenate([(_lam / 5 * np.column_stack([t[:, 0], np.zeros_like(t[:, 1:])])).ravel() for t in _T])
+    ag.expect_close(_grad, _dbg_grad(_lam), f"grad of check_nn_gradients({_lam:g})", uses=_uses, mistakes={
+        "regularized the bias column (column 0) in the analytic gradient": _dbg_grad(_lam) + _bias,
+        "ignored lam (checked the unregularized cost)": _dbg_grad(0.0),
+        "used the labels np.arange(5) % 3 = [0, 1, 2, 0, 1] instead of np.arange(1, 6) % 3 = [1, 2, 0, 1, 2]":
+            _dbg_grad(_lam, y=np.arange(5) % 3),
+        "unrolled the backprop gradient column-major (Octave's Theta(:)) instead of with unroll, so grad and "
+        "numgrad list the weights in different orders": _dbg_grad(_lam, order="F"),
+        "built X row-major (np.sin(1..15).reshape(5, 3) / 10) instead of with debug_initialize_weights(5, 2)":
+            _dbg_grad(_lam, X=np.sin(np.arange(1, 16)).reshape(5, 3) / 10)})
+    ag.expect_shape(_numgrad, (38,), f"numgrad of check_nn_gradients({_lam:g})", uses=_uses)
+    # The central difference is within ~1e-11 of backprop's exact gradient here.
+    ag.expect_close(_numgrad, _dbg_grad(_lam), f"numgrad of check_nn_gradients({_lam:g}) against backprop's gradient",
+                    rtol=1e-6, atol=1e-9, uses=_uses,
+                    mistakes={"used the one-sided (forward) difference for numgrad": _dbg_forward(_lam)})
+    # diff must be the relative difference of the two vectors returned (received: their ratio, 1 when right).
+    with np.errstate(all="ignore"):
+        _ratio = float(_diff) / (np.linalg.norm(_numgrad - _grad) / np.linalg.norm(_numgrad + _grad))
+    ag.expect_close(_ratio, 1.0, f"diff of check_nn_gradients({_lam:g}) / (||numgrad - grad|| / ||numgrad + grad||)",
+                    rtol=1e-6, uses=_uses,
+                    mistakes={"returned the unnormalized distance ||numgrad - grad|| instead of dividing it by "
+                              "||numgrad + grad||": np.linalg.norm(_numgrad + _grad)})
     if not float(_diff) < 1e-9:
         raise ag.CheckFailed(f"check_nn_gradients({_lam:g}): diff = {float(_diff):.3g}, expected below 1e-9")
 
@@ -699,7 +740,393 @@ except NotImplementedError:
     print("Implement the functions above to see this comparison.")
 
 # %% [markdown]
-# ## 7. Switch it off before training
+# ## 7. A bug hunt
+#
+# A relative difference of $10^{-2}$ says *that* backprop is wrong, not *where*.  The
+# numerical gradient knows more: `numgrad` and `grad` are unrolled the same way, so their
+# difference can be rolled back into one matrix per layer, exactly like the weights.  Entry
+# `[l][i, j]` of those matrices is how far the analytic derivative of `thetas[l][i, j]` is
+# off.  A heatmap of each matrix then points at the wrong line of code: a whole layer lit up,
+# one column (the bias), one unit (a row), or scattered entries.
+#
+# Write `difference_by_layer(numgrad, grad, shapes)`: `numgrad` and `grad` are 1-D (arrays or
+# plain lists, the tests pass both) of the same length, `shapes` is the list of the weight
+# matrices' shapes; return the list of matrices `grad - numgrad`, cut and reshaped exactly as
+# `roll` does (row by row).  Keep the sign: *analytic minus numerical*, so a positive entry
+# means backprop's derivative is too large.
+
+# %% solution="difference_by_layer"
+
+# %% test="difference_by_layer" points=1
+# grad - numgrad = [1, -2, 3, -4, 5, -6, 7, -8], cut into a (2, 2) and a (1, 4) matrix.
+_n = np.array([0.5, 1.0, 0.0, 2.0, -1.0, 0.0, 1.0, 3.0])
+_d = np.array([1.0, -2.0, 3.0, -4.0, 5.0, -6.0, 7.0, -8.0])
+_dl = difference_by_layer(_n, _n + _d, [(2, 2), (1, 4)])
+ag.expect_close(_dl, [_d[:4].reshape(2, 2), _d[4:].reshape(1, 4)],
+                "difference_by_layer(numgrad, grad, [(2, 2), (1, 4)])",
+                mistakes={"computed numgrad - grad instead of grad - numgrad (the sign is flipped)":
+                          [-_d[:4].reshape(2, 2), -_d[4:].reshape(1, 4)],
+                          "reshaped column by column (Octave's order) instead of row by row as roll does":
+                          [_d[:4].reshape(2, 2, order="F"), _d[4:].reshape(1, 4)],
+                          "took absolute values |grad - numgrad| (keep the sign: it says which one is larger)":
+                          [np.abs(_d[:4]).reshape(2, 2), np.abs(_d[4:]).reshape(1, 4)],
+                          "cut every layer from the start of the vector instead of after the layers before it":
+                          [_d[:4].reshape(2, 2), _d[:4].reshape(1, 4)]})
+
+# %% cases="difference_by_layer"
+rng = np.random.default_rng(5071)
+for shapes in ([(5, 4), (3, 6)], [(2, 3), (4, 3), (1, 5)], [(3, 3)], [(1, 2), (2, 2)]):
+    n = sum(r * c for r, c in shapes)
+    numgrad = rng.normal(size=n)
+    case(numgrad, numgrad + rng.normal(scale=1e-3, size=n) * (rng.random(n) < 0.3), shapes)
+case([0.5, 1.0, 0.0, 2.0, -1.0, 0.0], [1.5, -1.0, 3.0, -2.0, 4.0, -6.0], [(2, 2), (1, 2)])  # lists
+
+
+def _cut(v, shapes, order="C", restart=False):
+    out, k = [], 0
+    for r, c in shapes:
+        start = 0 if restart else k
+        out.append(np.asarray(v[start:start + r * c], dtype=float).reshape((r, c), order=order))
+        k += r * c
+    return out
+
+
+mistake("computed numgrad - grad instead of grad - numgrad (the sign is flipped)",
+        lambda n, g, s: _cut(np.subtract(n, g), s))
+mistake("reshaped column by column (Octave's order) instead of row by row as roll does",
+        lambda n, g, s: _cut(np.subtract(g, n), s, order="F"))
+mistake("took absolute values |grad - numgrad| (keep the sign: it says which one is larger)",
+        lambda n, g, s: _cut(np.abs(np.subtract(g, n)), s))
+mistake("cut every layer from the start of the vector instead of after the layers before it",
+        lambda n, g, s: _cut(np.subtract(g, n), s, restart=True))
+
+# %% hidden="difference_by_layer" points=1
+ag.score(ag.check_cases("difference_by_layer", ag.baked("difference_by_layer")), points=1)
+
+# %% [markdown]
+# Next, let the computer read the heatmap for you: `largest_difference(diffs)` takes such a
+# list of matrices and returns `(l, i, j)`, three integers: the layer index `l` (0-based, so
+# `diffs[l]` belongs to `thetas[l]`), the row `i` and the column `j` of the entry with the
+# largest **absolute** value.  If several entries tie, return the first one in unrolled order
+# (layer by layer, each row by row) — what `np.argmax` gives.  `np.unravel_index` turns a
+# position in a flattened matrix into `(row, column)`.
+
+# %% solution="largest_difference"
+
+# %% test="largest_difference" points=1
+# The largest |entry| is -0.9 in diffs[1][0, 1]; the largest signed entry is 0.7 in diffs[2][0, 0];
+# -0.9 is entry 5 of the unrolled vector (4 entries in layer 0 before it).
+_diffs = [np.array([[0.1, -0.2], [0.3, 0.0]]), np.array([[0.05, -0.9, 0.4]]), np.array([[0.7], [-0.1]])]
+ag.expect_close(largest_difference(_diffs), (1, 0, 1), "largest_difference(diffs) for the three matrices above",
+                mistakes={"took the largest signed value instead of the largest absolute value (a bug can make a "
+                          "derivative too small as well as too large)": (2, 0, 0),
+                          "counted layers from 1 (the lecture's Theta^(2)) instead of the 0-based index l of "
+                          "thetas[l]": (2, 0, 1),
+                          "swapped row and column": (1, 1, 0),
+                          "returned the position in the unrolled vector instead of (layer, row, column)": 5})
+
+# %% cases="largest_difference"
+rng = np.random.default_rng(5072)
+for shapes in ([(5, 4), (3, 6)], [(2, 3), (4, 3), (1, 5)], [(3, 3)], [(1, 2), (2, 2), (3, 1)]):
+    case([rng.normal(size=s) for s in shapes])
+_neg = [rng.uniform(-0.5, 0.5, size=(3, 4)), rng.uniform(-0.5, 0.5, size=(2, 4))]
+_neg[1][1, 2] = -3.0  # the largest |entry| is negative
+case(_neg)
+_col = [np.zeros((5, 4)), np.zeros((4, 6)), np.zeros((3, 5))]
+_col[1][:, 0] = [-0.04, 0.03, -0.05, 0.02]  # one bias column, as in the bug hunt below
+case(_col)
+
+
+def _flat_abs(diffs):
+    return np.concatenate([np.abs(np.asarray(d, dtype=float)).ravel() for d in diffs])
+
+
+def _locate(diffs, key):
+    mats = [np.asarray(d, dtype=float) for d in diffs]
+    peaks = [np.max(key(d)) for d in mats]
+    layer = int(np.argmax(peaks))
+    i, j = np.unravel_index(int(np.argmax(key(mats[layer]))), mats[layer].shape)
+    return layer, int(i), int(j)
+
+
+mistake("took the largest signed value instead of the largest absolute value (a bug can make a derivative "
+        "too small as well as too large)", lambda d: _locate(d, lambda x: x))
+mistake("counted layers from 1 (the lecture's Theta^(2)) instead of the 0-based index l of thetas[l]",
+        lambda d: (lambda l, i, j: (l + 1, i, j))(*_locate(d, np.abs)))
+mistake("swapped row and column", lambda d: (lambda l, i, j: (l, j, i))(*_locate(d, np.abs)))
+mistake("returned the position in the unrolled vector instead of (layer, row, column)",
+        lambda d: int(np.argmax(_flat_abs(d))))
+
+# %% hidden="largest_difference" points=1
+ag.score(ag.check_cases("largest_difference", ag.baked("largest_difference")), points=1)
+
+# %% [markdown]
+# ### The hunt
+#
+# Below is `buggy_backprop(thetas, X, y, lam)`, a backprop for networks with **three** weight
+# matrices, written layer by layer with the bias gradients apart from the weight gradients.
+# Its cost `J` is right; exactly one term of its gradient is wrong.  Do not hunt by reading
+# the code (in a real project the bug hides among thousands of lines): find it with your
+# gradient check.
+
+# %% given="buggy_backprop"
+
+# %% [markdown]
+# The debug network has layer sizes 3-5-4-3: `thetas = [debug_initialize_weights(5, 3),
+# debug_initialize_weights(4, 5), debug_initialize_weights(3, 4)]` (shapes `(5, 4)`, `(4, 6)`,
+# `(3, 5)`, 62 weights), the same `X = debug_initialize_weights(5, 2)` and
+# `y = np.arange(1, 6) % 3` as before, and `lam = 0`.  The next cell computes, with **your**
+# functions, `numgrad` (your `numerical_gradient` of `buggy_backprop`'s cost), `grad`
+# (`buggy_backprop`'s gradient, unrolled), their relative difference and your
+# `difference_by_layer`, and draws one heatmap per layer (red: backprop's derivative too large,
+# blue: too small).
+
+# %%
+_hunt_thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(4, 5), debug_initialize_weights(3, 4)]
+_hunt_X, _hunt_y = debug_initialize_weights(5, 2), np.arange(1, 6) % 3
+_hunt_shapes = [t.shape for t in _hunt_thetas]
+
+
+def _hunt(lam):
+    """(numgrad, grad) of buggy_backprop on the 3-5-4-3 debug network, with your numerical_gradient."""
+    cost = lambda p: buggy_backprop(roll(p, _hunt_shapes), _hunt_X, _hunt_y, lam)[0]
+    numgrad = numerical_gradient(cost, unroll(_hunt_thetas))
+    return numgrad, unroll(buggy_backprop(_hunt_thetas, _hunt_X, _hunt_y, lam)[1])
+
+
+try:
+    _numgrad, _grad = _hunt(0.0)
+    print(f"relative difference with lam = 0: {relative_difference(_numgrad, _grad):.2e}")
+    _diffs = difference_by_layer(_numgrad, _grad, _hunt_shapes)
+    _top = max(np.max(np.abs(d)) for d in _diffs)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.2), gridspec_kw={"width_ratios": [4, 6, 5]})
+    for _l, (ax, _D) in enumerate(zip(axes, _diffs)):
+        _im = ax.imshow(_D, cmap="RdBu_r", vmin=-_top, vmax=_top)
+        ax.set(title=f"grad - numgrad, layer l = {_l}", xlabel="column j (0 = bias)", ylabel="row i",
+               xticks=range(_D.shape[1]), yticks=range(_D.shape[0]))
+    fig.colorbar(_im, ax=axes, shrink=0.8)
+    plt.show()
+    print("largest difference at (l, i, j) =", largest_difference(_diffs))
+except NotImplementedError:
+    print("Implement numerical_gradient, relative_difference, difference_by_layer and largest_difference "
+          "to see the heatmaps.")
+
+# %% [markdown]
+# **Your verdict** (2 points).  Set `BUG_LOCATION` to the `(l, i, j)` of the largest
+# difference you found — you may write `BUG_LOCATION = largest_difference(...)` with the
+# variables above, or type the three integers.  One point for the layer, one for the entry.
+# Then look at the heatmap once more: which line of `buggy_backprop` computes that part of
+# the gradient, and what is wrong with it?
+
+# %% solution="BUG_LOCATION"
+
+# %% hidden="BUG_LOCATION" points=2
+_r = ag.Result("BUG_LOCATION")
+_answer = ag.student("BUG_LOCATION")
+if ag.GRADER:
+    _right = tuple(ag.reference("BUG_LOCATION")["BUG_LOCATION"])
+    try:
+        if _answer is None or _answer is Ellipsis:
+            raise TypeError
+        _got = tuple(int(v) for v in _answer)
+        if len(_got) != 3 or any(float(v) != int(v) for v in _answer):
+            raise ValueError
+    except (TypeError, ValueError):
+        _r.fail("BUG_LOCATION: no answer given (replace the ... with yours)" if _answer is None or _answer is Ellipsis else
+                f"BUG_LOCATION must be three integers (l, i, j), received {_answer!r}", weight=2)
+    else:
+        _why = ("the whole bias column of grads[1] is off while every other entry agrees: "
+                "db2 = d3.sum(axis=0) in buggy_backprop is missing its / m")
+        if _got[0] == _right[0]:
+            _r.record(1.0)
+        else:
+            _r.fail(f"BUG_LOCATION: layer {_got[0]} is not where the gradient check disagrees most; the layer "
+                    f"is l = {_right[0]} — {_why}")
+        if _got == _right:
+            _r.record(1.0)
+        else:
+            _r.fail(f"BUG_LOCATION: you answered {_got}; the largest |grad - numgrad| is at {_right} — {_why}")
+ag.score(_r, points=2)
+
+# %% [markdown]
+# ### Regularization: check with $\lambda = 0$ first
+#
+# Run the check twice, first with $\lambda = 0$, then with regularization.  If the first passes
+# and the second fails, the bug is in the regularization term (as with the regularized bias
+# column in section 6).  And the order matters for another reason: the regularization
+# gradient $\frac{\lambda}{m}\Theta$ is exact and easy, and with a large $\lambda$ it can
+# dominate both `grad` and `numgrad`, so $\lVert a + b \rVert$ grows and the relative
+# difference of a real bug in the data term shrinks.  The planted bug, at growing $\lambda$:
+
+# %%
+try:
+    for _lam in (0.0, 3.0, 100.0, 10000.0):
+        _numgrad, _grad = _hunt(_lam)
+        print(f"lam = {_lam:7g}: relative difference {relative_difference(_numgrad, _grad):.1e}")
+except NotImplementedError:
+    print("Implement numerical_gradient and relative_difference to see this.")
+
+# %% [markdown]
+# The bug is the same in every line, yet with $\lambda = 10^4$ it hides behind the
+# regularization term.  Check the unregularized cost first, then add $\lambda$.
+#
+# ### Kinks: false alarms from functions with corners
+#
+# The Taylor argument of section 1 needs $J$ to be smooth between $\theta - \varepsilon$ and
+# $\theta + \varepsilon$.  The sigmoid is, but ReLU ($\max(0, z)$), $|z|$ and the hinge loss
+# have a corner at 0.  If an input lies within $\varepsilon$ of a corner, the central
+# difference straddles it and averages the two slopes, while backprop takes the slope of one
+# side.  For $J(\theta) = \sum_i \max(0, \theta_i)$:
+
+# %%
+_kink_theta = np.array([-3e-5, 0.4, 5e-5, -1.0])
+_kink_cost = lambda t: float(np.sum(np.maximum(0.0, t)))
+_kink_grad = (_kink_theta > 0).astype(float)  # what backprop gives: the slope of one side
+try:
+    _kink_num = numerical_gradient(_kink_cost, _kink_theta)
+    for _t, _a, _b in zip(_kink_theta, _kink_grad, _kink_num):
+        print(f"theta = {_t: .0e}: backprop {_a:.2f}, numerical {_b:.2f}" + ("   <- within eps of the kink"
+                                                                            if abs(_t) < 1e-4 else ""))
+    print(f"relative difference: {relative_difference(_kink_num, _kink_grad):.1e}, although both are 'right'")
+except NotImplementedError:
+    print("Implement numerical_gradient and relative_difference to see this.")
+
+# %% [markdown]
+# Such a false alarm is easy to recognise: it sits on entries whose unit had $|z| < \varepsilon$,
+# and it disappears when $\varepsilon$ shrinks or the point moves slightly.  With sigmoid or tanh
+# units, as in this course, there are no kinks.  Networks with many ReLU units and many
+# examples almost always have a few $z$ near 0, so checks there use few examples (fewer kinks)
+# and look at *where* the differences are before suspecting backprop.
+
+# %% [markdown]
+# **Quick question B** (1 point).  Which of these make a gradient check report a large
+# difference even though backprop is correct?
+#
+# (a) a ReLU unit whose input $z$ is $2 \cdot 10^{-5}$ at the checked point, with $\varepsilon = 10^{-4}$
+# &nbsp;&nbsp; (b) $\varepsilon = 10^{-12}$ &nbsp;&nbsp; (c) checking only 50 randomly chosen weights
+# instead of all of them &nbsp;&nbsp; (d) running the first check with $\lambda = 0$
+# &nbsp;&nbsp; (e) dropout switched on, drawing a new random mask at every cost evaluation
+#
+# Write the letters as one string, e.g. `QUIZ_B = "a, d"` (order and spacing do not matter).
+
+# %% solution="QUIZ_B"
+
+# %% hidden="QUIZ_B" points=1
+_r = ag.Result("QUIZ_B")
+_answer = ag.student("QUIZ_B")
+if ag.GRADER:
+    _r.check_answer(_answer, ag.reference("QUIZ_B")["QUIZ_B"],
+                    why="(a) the central difference straddles the kink, (b) round-off u|J|/eps swamps the "
+                        "difference, (e) every cost evaluation is a different function; (c) and (d) only make "
+                        "the check cheaper or sharper")
+ag.score(_r, points=1)
+
+# %% [markdown]
+# ## 8. The softmax gradient
+#
+# Lesson 02's `softmax_cross_entropy(Z, y)` is the mean over the $m$ examples of
+# $-\log \operatorname{softmax}(z_i)_{y_i}$, where row $z_i$ of `Z` holds the $K$ class scores
+# of example $i$.  For one row, with $p = \operatorname{softmax}(z)$,
+#
+# $$-\log p_y = \log \sum_j e^{z_j} - z_y, \qquad
+#   \frac{\partial}{\partial z_k}\Big(\log \sum_j e^{z_j} - z_y\Big) = \frac{e^{z_k}}{\sum_j e^{z_j}} - [k = y]
+#   = p_k - [k = y].$$
+#
+# Stack the rows and divide by $m$ for the mean: with `Y = one_hot(y, K)`,
+#
+# $$\frac{\partial J}{\partial Z} = \frac{\operatorname{softmax}(Z) - Y}{m}.$$
+#
+# The same pattern "prediction minus target" appeared for the sigmoid output with
+# cross-entropy ($\delta^{(L)} = a^{(L)} - y$): the right loss cancels the derivative of the
+# output function.  Each row of the gradient sums to 0, since the probabilities and the
+# one-hot row both sum to 1.
+#
+# Write `softmax_cross_entropy_gradient(Z, y)` → shape `(m, K)`, for integer labels `y` of
+# shape `(m,)`.  `softmax` and `one_hot` are given (below and in section 6), with
+# `softmax_cross_entropy`; use the given `softmax`: it stays finite for scores of $\pm 1000$,
+# which the tests use.  `Z` may also be a list of lists.
+
+# %% given="softmax softmax_cross_entropy"
+
+# %% solution="softmax_cross_entropy_gradient"
+
+# %% test="softmax_cross_entropy_gradient" points=1
+# Z = 0: softmax is 1/3 everywhere, so the gradient is (1/3 - Y) / 2 with Y the one-hot rows of y = [0, 2].
+_Y = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+_exp = (1 / 3 - _Y) / 2
+ag.expect_close(softmax_cross_entropy_gradient(np.zeros((2, 3)), np.array([0, 2])), _exp,
+                "softmax_cross_entropy_gradient(zeros (2, 3), y = [0, 2])",
+                mistakes={"forgot to divide by m (the cost is a mean over the m examples)": 2 * _exp,
+                          "flipped the sign: (Y - softmax(Z)) / m is minus the gradient": -_exp,
+                          "left out the one-hot Y (returned softmax(Z) / m)": np.full((2, 3), 1 / 6),
+                          "used the sigmoid instead of the softmax ((sigmoid(Z) - Y) / m)": (0.5 - _Y) / 2,
+                          "divided by m K (a mean over all entries) instead of m": _exp / 3})
+# Unequal scores: softmax([1, 2, 3]) from its definition.
+_p = np.exp([1.0, 2.0, 3.0]) / np.sum(np.exp([1.0, 2.0, 3.0]))
+ag.expect_close(softmax_cross_entropy_gradient([[1.0, 2.0, 3.0]], [1]), [_p - [0.0, 1.0, 0.0]],
+                "softmax_cross_entropy_gradient([[1, 2, 3]], y = [1])",
+                mistakes={"flipped the sign: (Y - softmax(Z)) / m is minus the gradient": [[0.0, 1.0, 0.0] - _p]})
+# Against central differences of the given softmax_cross_entropy at a seeded random point.
+_rng = np.random.default_rng(508)
+_ys = np.array([0, 3, 1, 1, 2])
+ag.expect_gradient(lambda t: (softmax_cross_entropy(t, _ys), softmax_cross_entropy_gradient(t, _ys)),
+                   _rng.normal(size=(5, 4)), "softmax_cross_entropy_gradient vs softmax_cross_entropy")
+
+# %% cases="softmax_cross_entropy_gradient"
+rng = np.random.default_rng(5081)
+case(rng.normal(size=(6, 4)), rng.integers(0, 4, size=6))
+case(rng.normal(scale=5.0, size=(3, 5)), np.array([4, 0, 2]))
+case(rng.normal(size=(1, 3)), np.array([2]))
+case(np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]]), np.array([0, 2]))  # stable softmax needed
+case([[0.5, -1.0], [2.0, 0.0], [0.0, 0.0]], [1, 0, 1])  # lists
+
+
+def _sm(Z):
+    Z = np.asarray(Z, dtype=float)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _oh(Z, y):
+    Z = np.asarray(Z, dtype=float)
+    return np.eye(Z.shape[1])[np.asarray(y, dtype=int)]
+
+
+mistake("forgot to divide by m (the cost is a mean over the m examples)", lambda Z, y: _sm(Z) - _oh(Z, y))
+mistake("flipped the sign: (Y - softmax(Z)) / m is minus the gradient",
+        lambda Z, y: (_oh(Z, y) - _sm(Z)) / len(y))
+mistake("left out the one-hot Y (returned softmax(Z) / m)", lambda Z, y: _sm(Z) / len(y))
+mistake("used the sigmoid instead of the softmax ((sigmoid(Z) - Y) / m)",
+        lambda Z, y: (1 / (1 + np.exp(-np.clip(np.asarray(Z, dtype=float), -500, 500))) - _oh(Z, y)) / len(y))
+mistake("divided by m K (a mean over all entries) instead of m",
+        lambda Z, y: (_sm(Z) - _oh(Z, y)) / np.size(Z))
+
+# %% hidden="softmax_cross_entropy_gradient" points=2
+_r = ag.check_cases("softmax_cross_entropy_gradient", ag.baked("softmax_cross_entropy_gradient"))
+_rng = np.random.default_rng(5082)
+_yg = np.array([2, 0, 1, 2])
+ag.check_gradient(_r, lambda t: (softmax_cross_entropy(t, _yg), softmax_cross_entropy_gradient(t, _yg)),
+                  _rng.normal(size=(4, 3)), "softmax_cross_entropy_gradient against central differences "
+                  "of softmax_cross_entropy")
+ag.score(_r, points=2)
+
+# %% [markdown]
+# Now check it yourself, the way you would check any new gradient: your `numerical_gradient`
+# of the cost against your formula, compared with your `relative_difference`.
+
+# %%
+try:
+    _Zc = np.random.default_rng(509).normal(size=(6, 4))
+    _yc = np.array([0, 1, 2, 3, 0, 2])
+    _num = numerical_gradient(lambda Z: softmax_cross_entropy(Z, _yc), _Zc)
+    _ana = softmax_cross_entropy_gradient(_Zc, _yc)
+    print(f"relative difference: {relative_difference(_num, _ana):.1e}  (below 1e-9: the formula is right)")
+    print(f"largest |row sum| of the gradient: {np.max(np.abs(np.sum(_ana, axis=1))):.0e}  (0 up to round-off)")
+except NotImplementedError:
+    print("Implement numerical_gradient, relative_difference and softmax_cross_entropy_gradient to see the check.")
+
+# %% [markdown]
+# ## 9. Switch it off before training
 #
 # One numerical gradient costs $2n$ evaluations of the cost, against about one
 # forward-plus-backward pass for backprop.  Below, both are timed on a 20-25-10 network
@@ -735,6 +1162,52 @@ except NotImplementedError:
     print("Implement numerical_gradient to see the timing.")
 
 # %% [markdown]
+# ### Big networks: check a random subset
+#
+# When the network is too big even for one full check, check some entries only: pick a few
+# dozen weights at random, let the cost depend on those alone (all other weights frozen), and
+# compare the numerical derivatives of that small function with the same entries of
+# backprop's gradient.  A bug that touches a whole layer or column is hit with high
+# probability; to be sure about every layer, draw a few entries from each.  Your own
+# `numerical_gradient` does this unchanged, on the 785-weight network above:
+
+# %%
+try:
+    _idx = np.sort(np.random.default_rng(1).choice(_params.size, size=40, replace=False))
+
+    def _cost_at(values):
+        """The full cost, with only the chosen weights taken from ``values``."""
+        _p = _params.copy()
+        _p[_idx] = values
+        return backprop(roll(_p, _shapes), _X, _y, 1.0)[0]
+
+    _t0 = time.perf_counter()
+    _num_sub = numerical_gradient(_cost_at, _params[_idx])
+    _t_sub = time.perf_counter() - _t0
+    _ana_sub = unroll(backprop(_thetas, _X, _y, 1.0)[1])[_idx]
+    print(f"40 of {_params.size} entries: relative difference {relative_difference(_num_sub, _ana_sub):.1e}, "
+          f"{1e3 * _t_sub:.0f} ms instead of {1e3 * _t_numerical:.0f} ms")
+except (NameError, NotImplementedError):
+    print("Implement numerical_gradient and relative_difference (and run the timing cell above) to see this.")
+
+# %% [markdown]
+# **Quick question A** (1 point).  A network has one million weights, and one evaluation of its
+# cost takes 10 ms.  How many **seconds** does one full central-difference gradient take?
+#
+# Write the number, e.g. `QUIZ_A = 123.4`.
+
+# %% solution="QUIZ_A"
+
+# %% hidden="QUIZ_A" points=1
+_r = ag.Result("QUIZ_A")
+_answer = ag.student("QUIZ_A")
+if ag.GRADER:
+    _r.check_answer(_answer, ag.reference("QUIZ_A")["QUIZ_A"],
+                    why="two cost evaluations per weight: 2 x 10^6 x 0.01 s = 20000 s, more than five hours "
+                        "for a single gradient")
+ag.score(_r, points=1)
+
+# %% [markdown]
 # The ratio grows with the number of weights: a network with a million weights would need
 # two million cost evaluations *per step*.  So the recipe from the lecture is
 #
@@ -751,4 +1224,8 @@ except NotImplementedError:
 #   about $10^{-9}$ means correct, $10^{-3}$ means a bug.
 # * Use small, non-symmetric, reproducible weights for the check — and mind Octave's
 #   column-major order when porting its helpers to NumPy.
-# * A numerical gradient costs $2n$ cost evaluations: check once, then switch it off.
+# * Roll `grad - numgrad` back into matrices: the heatmap shows the layer, row or column of a bug.
+# * Check with $\lambda = 0$ first, then with regularization; beware of kinks (ReLU, $|z|$) within
+#   $\varepsilon$ of the checked point.
+# * Softmax with cross-entropy: $\partial J / \partial Z = (\operatorname{softmax}(Z) - Y)/m$.
+# * A numerical gradient costs $2n$ cost evaluations: check once (or a random subset), then switch it off.

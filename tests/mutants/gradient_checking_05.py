@@ -295,6 +295,95 @@ MUTANTS = [
             grad = unroll(backprop(thetas, X, y, lam)[1])
             return numgrad, grad, relative_difference(numgrad, grad)
     """, r"built X row-major"),
+    # ----------------------------------------------------------------- difference_by_layer
+    _m("difference_by_layer", "computes numgrad - grad instead of grad - numgrad", """
+        def difference_by_layer(numgrad, grad, shapes):
+            return roll(np.asarray(numgrad, dtype=float) - np.asarray(grad, dtype=float), shapes)
+    """, r"numgrad - grad instead of grad - numgrad"),
+    _m("difference_by_layer", "reshapes each layer column by column (Octave's order)", """
+        def difference_by_layer(numgrad, grad, shapes):
+            d = np.asarray(grad, dtype=float) - np.asarray(numgrad, dtype=float)
+            out, k = [], 0
+            for r, c in shapes:
+                out.append(d[k:k + r * c].reshape((r, c), order="F"))
+                k += r * c
+            return out
+    """, r"column by column \(Octave's order\)"),
+    _m("difference_by_layer", "takes absolute values, losing the sign", """
+        def difference_by_layer(numgrad, grad, shapes):
+            return roll(np.abs(np.asarray(grad, dtype=float) - np.asarray(numgrad, dtype=float)), shapes)
+    """, r"took absolute values"),
+    _m("difference_by_layer", "cuts every layer from the start of the vector (offset never advanced)", """
+        def difference_by_layer(numgrad, grad, shapes):
+            d = np.asarray(grad, dtype=float) - np.asarray(numgrad, dtype=float)
+            return [d[:r * c].reshape(r, c) for r, c in shapes]
+    """, r"cut every layer from the start of the vector"),
+    # ------------------------------------------------------------------ largest_difference
+    _m("largest_difference", "takes the largest signed value instead of the largest absolute value", """
+        def largest_difference(diffs):
+            mats = [np.asarray(d, dtype=float) for d in diffs]
+            l = int(np.argmax([m.max() for m in mats]))
+            i, j = np.unravel_index(np.argmax(mats[l]), mats[l].shape)
+            return l, int(i), int(j)
+    """, r"largest signed value instead of the largest absolute value"),
+    _m("largest_difference", "counts layers from 1 (the lecture's Theta numbering)", """
+        def largest_difference(diffs):
+            mats = [np.abs(np.asarray(d, dtype=float)) for d in diffs]
+            l = int(np.argmax([m.max() for m in mats]))
+            i, j = np.unravel_index(np.argmax(mats[l]), mats[l].shape)
+            return l + 1, int(i), int(j)
+    """, r"counted layers from 1"),
+    _m("largest_difference", "swaps row and column", """
+        def largest_difference(diffs):
+            mats = [np.abs(np.asarray(d, dtype=float)) for d in diffs]
+            l = int(np.argmax([m.max() for m in mats]))
+            i, j = np.unravel_index(np.argmax(mats[l]), mats[l].shape)
+            return l, int(j), int(i)
+    """, r"swapped row and column"),
+    _m("largest_difference", "returns the index in the unrolled vector instead of (layer, row, column)", """
+        def largest_difference(diffs):
+            flat = np.concatenate([np.abs(np.asarray(d, dtype=float)).ravel() for d in diffs])
+            return int(np.argmax(flat))
+    """, r"position in the unrolled vector"),
+    # ------------------------------------------------------- softmax_cross_entropy_gradient
+    _m("softmax_cross_entropy_gradient", "forgets the 1/m of the mean", """
+        def softmax_cross_entropy_gradient(Z, y):
+            Z = np.asarray(Z, dtype=float)
+            return softmax(Z) - one_hot(y, Z.shape[1])
+    """, r"forgot to divide by m"),
+    _m("softmax_cross_entropy_gradient", "sign flip: (Y - softmax(Z)) / m", """
+        def softmax_cross_entropy_gradient(Z, y):
+            Z = np.asarray(Z, dtype=float)
+            return (one_hot(y, Z.shape[1]) - softmax(Z)) / Z.shape[0]
+    """, r"flipped the sign"),
+    _m("softmax_cross_entropy_gradient", "leaves out the one-hot targets: softmax(Z) / m", """
+        def softmax_cross_entropy_gradient(Z, y):
+            Z = np.asarray(Z, dtype=float)
+            return softmax(Z) / Z.shape[0]
+    """, r"left out the one-hot Y"),
+    _m("softmax_cross_entropy_gradient", "uses the sigmoid instead of the softmax", """
+        def softmax_cross_entropy_gradient(Z, y):
+            Z = np.asarray(Z, dtype=float)
+            return (sigmoid(Z) - one_hot(y, Z.shape[1])) / Z.shape[0]
+    """, r"used the sigmoid instead of the softmax"),
+    _m("softmax_cross_entropy_gradient", "divides by m K (mean over all entries) instead of m", """
+        def softmax_cross_entropy_gradient(Z, y):
+            Z = np.asarray(Z, dtype=float)
+            return (softmax(Z) - one_hot(y, Z.shape[1])) / Z.size
+    """, r"divided by m K"),
+    # ------------------------------------------------------------ BUG_LOCATION and quizzes
+    Mutant("BUG_LOCATION", "blames layer 0 (the first matrix)", "BUG_LOCATION = (0, 0, 0)\n",
+           r"layer 0 is not where the gradient check disagrees most"),
+    Mutant("BUG_LOCATION", "right layer, wrong entry", "BUG_LOCATION = (1, 1, 0)\n",
+           r"you answered \(1, 1, 0\); the largest \|grad - numgrad\| is at \(1, 0, 0\)"),
+    Mutant("BUG_LOCATION", "counts layers from 1 (Theta^(2))", "BUG_LOCATION = (2, 0, 0)\n",
+           r"layer 2 is not where"),
+    Mutant("QUIZ_A", "one cost evaluation per weight (forgets the minus side)", "QUIZ_A = 10000\n",
+           r"QUIZ_A: you answered 10000; the answer is 20000 — two cost evaluations per weight"),
+    Mutant("QUIZ_A", "answers in hours without saying so", "QUIZ_A = 5.6\n", r"QUIZ_A: you answered 5.6"),
+    Mutant("QUIZ_B", "forgets round-off at a tiny eps", 'QUIZ_B = "a, e"\n',
+           r"QUIZ_B: you answered .*the answer is .*round-off"),
+    Mutant("QUIZ_B", "thinks lam = 0 is a false alarm", 'QUIZ_B = "a, b, d, e"\n', r"QUIZ_B: you answered"),
 ]
 
 # Correct solutions written differently from the reference: each must keep full marks.
@@ -307,4 +396,22 @@ ALTERNATIVES = [
            "def debug_initialize_weights(fan_out, fan_in):\n    W = np.zeros((fan_out, fan_in + 1))\n    k = 1\n"
            "    for j in range(fan_in + 1):\n        for i in range(fan_out):\n            W[i, j] = np.sin(k) / 10\n"
            "            k += 1\n    return W"),
+    Mutant("difference_by_layer", "explicit offsets and a loop over the layers, lists in",
+           "def difference_by_layer(numgrad, grad, shapes):\n    out, start = [], 0\n    for shape in shapes:\n"
+           "        size = shape[0] * shape[1]\n        block = [g - n for g, n in zip(grad[start:start + size], "
+           "numgrad[start:start + size])]\n        out.append(np.array(block, dtype=float).reshape(shape))\n"
+           "        start += size\n    return out"),
+    Mutant("largest_difference", "plain loops over every entry, first maximum kept",
+           "def largest_difference(diffs):\n    best, where = -1.0, None\n    for l, d in enumerate(diffs):\n"
+           "        d = np.asarray(d, dtype=float)\n        for i in range(d.shape[0]):\n"
+           "            for j in range(d.shape[1]):\n                if abs(d[i, j]) > best:\n"
+           "                    best, where = abs(d[i, j]), (l, i, j)\n    return where"),
+    Mutant("softmax_cross_entropy_gradient", "own stable softmax and np.eye one-hot",
+           "def softmax_cross_entropy_gradient(Z, y):\n    Z = np.asarray(Z, dtype=float)\n"
+           "    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n    P = E / E.sum(axis=1, keepdims=True)\n"
+           "    P[np.arange(len(Z)), np.asarray(y, dtype=int)] -= 1.0\n    return P / len(Z)"),
+    Mutant("BUG_LOCATION", "a list computed with the student's own functions",
+           "BUG_LOCATION = list(largest_difference(difference_by_layer(*_hunt(0.0), _hunt_shapes)))"),
+    Mutant("QUIZ_A", "a float in scientific notation", "QUIZ_A = 2e4"),
+    Mutant("QUIZ_B", "upper case, other order, semicolons", 'QUIZ_B = "E; B; a"'),
 ]

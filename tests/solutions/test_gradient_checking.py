@@ -18,11 +18,18 @@ from hypothesis.extra import numpy as hnp
 from scipy.optimize import approx_fprime
 
 from solutions.gradient_checking import (
+    BUG_LOCATION,
+    QUIZ_A,
+    QUIZ_B,
+    buggy_backprop,
     check_nn_gradients,
     debug_initialize_weights,
+    difference_by_layer,
     forward_difference_gradient,
+    largest_difference,
     numerical_gradient,
     relative_difference,
+    softmax_cross_entropy_gradient,
 )
 from tests.mutants import Mutant
 from tests.mutants.gradient_checking_05 import MUTANTS
@@ -388,6 +395,170 @@ def test_check_nn_gradients_rejects_bad_lam(lam):
         check_nn_gradients(lam)
 
 
+# ---------------------------------------------------------------- the bug hunt
+
+HUNT_SHAPES = [(5, 4), (4, 6), (3, 5)]
+HUNT_LABELS = [1, 2, 0, 1, 2]
+
+
+def _private_deep_cost(params, lam):
+    """Independent cost of the 3-5-4-3 debug network, one example at a time (no shared code)."""
+    mats, k = [], 0
+    for r, c in HUNT_SHAPES:
+        mats.append(params[k:k + r * c].reshape(r, c))
+        k += r * c
+    X = _octave_debug_weights(5, 2)
+    J = 0.0
+    for i in range(5):
+        a = X[i]
+        for T in mats:
+            a = _sig(T @ np.concatenate([[1.0], a]))
+        for c in range(3):
+            yc = 1.0 if HUNT_LABELS[i] == c else 0.0
+            J -= yc * math.log(a[c]) + (1 - yc) * math.log(1 - a[c])
+    return J / 5 + lam / 10 * sum(np.sum(T[:, 1:] ** 2) for T in mats)
+
+
+def _hunt_thetas():
+    return [_octave_debug_weights(r, c - 1) for r, c in HUNT_SHAPES]
+
+
+@pytest.mark.parametrize("lam", [0.0, 3.0])
+def test_buggy_backprop_cost_is_right(lam):
+    thetas = _hunt_thetas()
+    params = np.concatenate([t.ravel() for t in thetas])
+    J, _ = buggy_backprop(thetas, _octave_debug_weights(5, 2), np.array(HUNT_LABELS), lam)
+    assert J == pytest.approx(_private_deep_cost(params, lam), rel=1e-12)
+
+
+@pytest.mark.parametrize("lam", [0.0, 3.0])
+def test_buggy_backprop_is_wrong_exactly_in_the_bias_column_of_layer_1(lam):
+    # Private central differences of the private cost: only grads[1][:, 0] disagrees, by a factor m = 5.
+    thetas = _hunt_thetas()
+    params = np.concatenate([t.ravel() for t in thetas])
+    exact = _private_central(lambda p: _private_deep_cost(p, lam), params)
+    _, grads = buggy_backprop(thetas, _octave_debug_weights(5, 2), np.array(HUNT_LABELS), lam)
+    got = np.concatenate([g.ravel() for g in grads])
+    wrong = np.flatnonzero(~np.isclose(got, exact, rtol=0, atol=1e-9))
+    layer1 = 20 + np.arange(4) * 6  # grads[1][i, 0] in the unrolled vector (20 entries of layer 0 first)
+    np.testing.assert_array_equal(wrong, layer1)
+    np.testing.assert_allclose(got[layer1], 5 * exact[layer1], rtol=1e-7)
+
+
+def test_bug_location_is_where_the_private_check_disagrees_most():
+    thetas = _hunt_thetas()
+    params = np.concatenate([t.ravel() for t in thetas])
+    exact = _private_central(lambda p: _private_deep_cost(p, 0.0), params)
+    _, grads = buggy_backprop(thetas, _octave_debug_weights(5, 2), np.array(HUNT_LABELS), 0.0)
+    k = int(np.argmax(np.abs(np.concatenate([g.ravel() for g in grads]) - exact)))
+    starts = np.cumsum([0] + [r * c for r, c in HUNT_SHAPES])
+    layer = int(np.searchsorted(starts, k, side="right") - 1)
+    row, col = divmod(k - starts[layer], HUNT_SHAPES[layer][1])
+    assert BUG_LOCATION == (layer, row, col)
+    # A clear winner (not a near-tie that round-off could flip): the runner-up is >= 3% smaller.
+    d = np.sort(np.abs(np.concatenate([g.ravel() for g in grads]) - exact))
+    assert d[-2] < 0.97 * d[-1]
+
+
+def test_difference_by_layer_slices_by_hand():
+    rng = np.random.default_rng(11)
+    n, g = rng.normal(size=13), rng.normal(size=13)
+    got = difference_by_layer(n, g, [(2, 3), (1, 7)])
+    d = g - n
+    np.testing.assert_array_equal(got[0], [[d[0], d[1], d[2]], [d[3], d[4], d[5]]])
+    np.testing.assert_array_equal(got[1], [d[6:13]])
+    lists = difference_by_layer(list(n), list(g), [(2, 3), (1, 7)])
+    np.testing.assert_array_equal(lists[1], got[1])
+
+
+@pytest.mark.parametrize("numgrad, grad, shapes, name", [
+    (np.zeros(5), np.zeros(6), [(2, 3)], "grad"),
+    (np.zeros(6), np.zeros(6), [(2, 2)], "vector"),
+    (np.zeros((2, 3)), np.zeros((2, 3)), [(2, 3)], "numgrad"),
+])
+def test_difference_by_layer_rejects_bad_sizes(numgrad, grad, shapes, name):
+    with pytest.raises(ValueError, match=name):
+        difference_by_layer(numgrad, grad, shapes)
+
+
+def _brute_largest(diffs):
+    best, where = -1.0, None
+    for l, d in enumerate(diffs):
+        for i in range(d.shape[0]):
+            for j in range(d.shape[1]):
+                if abs(d[i, j]) > best:  # strict: the first maximum in unrolled order wins
+                    best, where = abs(d[i, j]), (l, i, j)
+    return where
+
+
+@FAST
+@given(st.lists(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=4),
+                           elements=st.floats(-5, 5, allow_nan=False)), min_size=1, max_size=4))
+def test_largest_difference_matches_brute_force(diffs):
+    got = largest_difference(diffs)
+    assert got == _brute_largest(diffs)
+    assert all(type(v) is int for v in got)
+
+
+def test_largest_difference_prefers_absolute_value_and_first_tie():
+    assert largest_difference([np.array([[0.5, -2.0]]), np.array([[1.0], [2.0]])]) == (0, 0, 1)
+    assert largest_difference([np.zeros((2, 2)), np.zeros((1, 3))]) == (0, 0, 0)
+
+
+def test_largest_difference_rejects_empty_and_1d():
+    with pytest.raises(ValueError, match="diffs"):
+        largest_difference([])
+    with pytest.raises(ValueError, match=r"diffs\[0\]"):
+        largest_difference([np.zeros(3)])
+
+
+# ---------------------------------------------------------------- softmax gradient
+
+def _private_softmax_ce(Z, y):
+    """Mean of log(sum_j e^{z_ij}) - z_{i,y_i}, with math.fsum per row (no NumPy softmax)."""
+    total = 0.0
+    for row, label in zip(np.asarray(Z, dtype=float), y):
+        top = max(row)
+        total += top + math.log(math.fsum(math.exp(v - top) for v in row)) - row[label]
+    return total / len(y)
+
+
+@pytest.mark.parametrize("shape, seed", [((6, 4), 0), ((1, 3), 1), ((3, 7), 2)])
+def test_softmax_gradient_matches_finite_differences(shape, seed):
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(scale=2.0, size=shape)
+    y = rng.integers(0, shape[1], size=shape[0])
+    numeric = _private_central(lambda v: _private_softmax_ce(v.reshape(shape), y), Z.ravel()).reshape(shape)
+    got = softmax_cross_entropy_gradient(Z, y)
+    assert got.shape == shape
+    # Central-difference truncation ~eps^2/6 * |third derivative| <= 1e-9 here.
+    np.testing.assert_allclose(got, numeric, rtol=0, atol=1e-9)
+
+
+def test_softmax_gradient_closed_form_at_zero_and_row_sums():
+    # Z = 0: every probability is 1/K, so dJ/dZ = (1/K - Y) / m exactly.
+    got = softmax_cross_entropy_gradient(np.zeros((2, 4)), [3, 0])
+    expected = (np.full((2, 4), 0.25) - np.array([[0, 0, 0, 1], [1, 0, 0, 0]])) / 2
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-15)
+    big = softmax_cross_entropy_gradient([[1000.0, -1000.0, 0.0]], [1])
+    np.testing.assert_allclose(big, [[1.0, -1.0, 0.0]], atol=1e-12)  # p = (1, 0, 0), target class 1
+    rng = np.random.default_rng(3)
+    np.testing.assert_allclose(softmax_cross_entropy_gradient(rng.normal(size=(5, 3)), [0, 1, 2, 0, 1]).sum(axis=1),
+                               0.0, atol=1e-15)
+
+
+@pytest.mark.parametrize("Z, y, name", [(np.zeros(3), [0], "Z"), (np.zeros((2, 3)), [0], "y"),
+                                         (np.zeros((2, 3)), [0, 3], "y")])
+def test_softmax_gradient_rejects_bad_input(Z, y, name):
+    with pytest.raises(ValueError, match=name):
+        softmax_cross_entropy_gradient(Z, y)
+
+
+def test_quiz_answers():
+    assert QUIZ_A == 2 * 10 ** 6 * 0.010  # two cost evaluations of 10 ms per weight
+    assert sorted(QUIZ_B.replace(" ", "").split(",")) == ["a", "b", "e"]
+
+
 # ---------------------------------------------------------------- mutants
 
 TASKS = {
@@ -396,7 +567,11 @@ TASKS = {
     "relative_difference",
     "debug_initialize_weights",
     "check_nn_gradients",
+    "difference_by_layer",
+    "largest_difference",
+    "softmax_cross_entropy_gradient",
 }
+CONSTANTS = {"BUG_LOCATION", "QUIZ_A", "QUIZ_B"}
 
 _LESSON_MODULES = ["logic_gates", "cost_functions", "backprop", "unrolling", "gradient_checking"]
 
@@ -430,8 +605,18 @@ def _compile(mutant):
     return ns[mutant.task]
 
 
+def _same_answer(x, y):
+    """Quiz-style equality: numbers by value, letter choices as sets, tuples entry by entry."""
+    if isinstance(x, str) and isinstance(y, str):
+        norm = lambda v: sorted(c for c in v.lower() if c.isalpha())
+        return norm(x) == norm(y)
+    return _same(tuple(x) if isinstance(x, list) else x, tuple(y) if isinstance(y, list) else y)
+
+
 def _same(x, y):
     """True when two results agree (tuples elementwise, shapes exactly, nan == nan)."""
+    if isinstance(x, list) and isinstance(y, list):  # lists of matrices (difference_by_layer)
+        x, y = tuple(x), tuple(y)
     if isinstance(x, tuple) or isinstance(y, tuple):
         return (isinstance(x, tuple) and isinstance(y, tuple) and len(x) == len(y)
                 and all(_same(u, v) for u, v in zip(x, y)))
@@ -465,6 +650,14 @@ def _differs(task, fn):
                  ((rng.normal(size=(2, 3)), rng.normal(size=(2, 3))), {})]
     elif task == "debug_initialize_weights":
         cases = [((5, 3), {}), ((3, 5), {}), ((5, 2), {}), ((4, 4), {})]
+    elif task == "difference_by_layer":
+        n = rng.normal(size=14)
+        cases = [((n, n + rng.normal(size=14), [(2, 3), (2, 4)]), {})]
+    elif task == "largest_difference":
+        cases = [(([rng.normal(size=(2, 3)), rng.normal(size=(3, 1)), rng.normal(size=(1, 4))],), {})
+                 for _ in range(5)]
+    elif task == "softmax_cross_entropy_gradient":
+        cases = [((rng.normal(size=(4, 3)), np.array([0, 2, 1, 2])), {})]
     else:
         cases = [((), {}), ((3.0,), {})]
     for args, kwargs in cases:
@@ -494,17 +687,23 @@ def _differs(task, fn):
 def test_mutant_catalogue_is_well_formed():
     assert all(isinstance(m, Mutant) for m in MUTANTS)
     counts = {t: sum(m.task == t for m in MUTANTS) for t in TASKS}
-    assert set(m.task for m in MUTANTS) == TASKS
+    assert set(m.task for m in MUTANTS) == TASKS | CONSTANTS
     assert min(counts.values()) >= 3, counts
     assert len({m.code for m in MUTANTS}) == len(MUTANTS), "duplicate mutant code"
     for m in MUTANTS:
-        assert m.code.lstrip().startswith(f"def {m.task}("), m.mistake
+        head = f"{m.task} = " if m.task in CONSTANTS else f"def {m.task}("
+        assert m.code.lstrip().startswith(head), m.mistake
         assert "import" not in m.code and "solutions" not in m.code, m.mistake
         assert m.mistake and m.words, m.mistake  # words: the feedback that must name the mistake
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[f"{m.task}-{i}" for i, m in enumerate(MUTANTS)])
 def test_mutant_is_really_a_mistake(mutant):
+    if mutant.task in CONSTANTS:
+        import solutions.gradient_checking as ref
+
+        assert not _same_answer(_compile(mutant), getattr(ref, mutant.task)), mutant.mistake
+        return
     reason = _differs(mutant.task, _compile(mutant))
     assert reason is not None, f"mutant agrees with the reference: {mutant.mistake}"
 
