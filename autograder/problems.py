@@ -127,3 +127,37 @@ class LogisticGradient(_Problem):
 
     def __call__(self, theta):
         return LogisticCostGrad(**self.params)(theta)[1]
+
+
+@problem
+class LayerQuadraticCostGrad(_Problem):
+    """``thetas -> (J, grads)`` for a list of matrices: ``J = sum_k scales[k]/2 ||thetas[k] - targets[k]||^2``.
+
+    ``grads[k] = scales[k] (thetas[k] - targets[k])`` (lesson 03's gradient descent on a
+    network-shaped list of weights); a step with rate ``lr`` shrinks ``thetas[k] - targets[k]``
+    by the factor ``1 - lr scales[k]``.
+    """
+
+    def __init__(self, targets, scales):
+        super().__init__(targets=[np.asarray(t, dtype=float) for t in targets],
+                         scales=np.asarray(scales, dtype=float))
+
+    def __eq__(self, other):  # targets of different shapes: compare them one by one
+        return (type(other) is type(self) and len(self.params["targets"]) == len(other.params["targets"])
+                and all(np.array_equal(a, b) for a, b in zip(self.params["targets"], other.params["targets"]))
+                and np.array_equal(self.params["scales"], other.params["scales"]))
+
+    __hash__ = None
+
+    def __call__(self, thetas):
+        targets, scales = self.params["targets"], self.params["scales"]
+        if len(thetas) != len(targets):
+            raise ValueError(f"thetas must hold {len(targets)} matrices, received {len(thetas)}")
+        diffs = []
+        for k, (t, c) in enumerate(zip(thetas, targets)):
+            t = np.asarray(t, dtype=float)
+            if t.shape != c.shape:
+                raise ValueError(f"thetas[{k}] has the wrong shape: expected {c.shape}, received {t.shape}")
+            diffs.append(t - c)
+        J = sum(s / 2 * np.sum(d ** 2) for s, d in zip(scales, diffs))
+        return float(J), [s * d for s, d in zip(scales, diffs)]

@@ -437,3 +437,67 @@ def tanh_regression_backprop(thetas, x, y):
         if l > 0:
             delta = (thetas[l][:, 1:].T @ delta) * tanh_gradient(s[l - 1])
     return np.float64(e), grads
+
+
+# ---------------------------------------------------------------------------
+# Learning: gradient descent on the list of weight matrices
+# ---------------------------------------------------------------------------
+
+
+def network_gradient_descent(cost_grad, thetas, lr, iters):
+    """Batch gradient descent on a network's weights, a list of matrices.
+
+    ``(J, grads) = cost_grad(thetas)`` gives the cost and one gradient per
+    matrix (e.g. ``lambda t: backprop(t, X, y, lam)``).  Each of the ``iters``
+    steps moves every layer at once, with the gradients taken at the current
+    weights:  ``thetas[k] := thetas[k] - lr * grads[k]`` for every ``k``.
+    (Lesson 08's ``gradient_descent`` is the same loop on one unrolled vector.)
+
+    Parameters
+    ----------
+    cost_grad : callable, ``thetas -> (J, grads)``, ``grads[k]`` shaped like ``thetas[k]``
+    thetas : list of array_like, the starting weights (not modified: neither the list nor its arrays)
+    lr : float > 0, the learning rate alpha
+    iters : int >= 0, number of steps
+
+    Returns
+    -------
+    thetas : list of ndarray, the weights after ``iters`` steps, shapes as given
+    costs : ndarray, shape (iters + 1,), ``costs[t]`` = J after ``t`` steps
+        (``costs[0]`` at the start, ``costs[-1]`` at the returned weights)
+    """
+    if not callable(cost_grad):
+        raise ValueError(f"cost_grad must be a function, received {type(cost_grad).__name__}")
+    thetas = [np.array(t, dtype=float) for t in thetas]  # copies: the caller's weights stay as they were
+    if not thetas:
+        raise ValueError("thetas must hold at least 1 weight matrix, received an empty list")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be a positive number, received {lr!r}")
+    if isinstance(iters, bool) or not isinstance(iters, (int, np.integer)) or iters < 0:
+        raise ValueError(f"iters must be an integer >= 0, received {iters!r}")
+
+    J, grads = cost_grad(thetas)
+    costs = [float(J)]
+    for _ in range(iters):
+        if len(grads) != len(thetas):
+            raise ValueError(f"cost_grad returned {len(grads)} gradients, expected {len(thetas)} (one per matrix)")
+        grads = [check_shape(f"grads[{k}]", as_float_array(f"grads[{k}]", g), t.shape)
+                 for k, (t, g) in enumerate(zip(thetas, grads))]
+        # Every layer steps with the gradient of the SAME weights, then the cost is re-evaluated.
+        thetas = [t - lr * g for t, g in zip(thetas, grads)]
+        J, grads = cost_grad(thetas)
+        costs.append(float(J))
+    return thetas, np.array(costs)
+
+
+# ---------------------------------------------------------------------------
+# Quiz answers (short answers, graded by Result.check_answer)
+# ---------------------------------------------------------------------------
+
+#: Entries of ``grads`` (= weights, biases included) of a 4-6-3 network: 6 * (4 + 1) + 3 * (6 + 1).
+QUIZ_A = 51
+#: When is de/dw_i1^(L) = -2 (y - s_L) x_i^(L-1) zero?  (a) y = s_L, (b) x_i^(L-1) = 0, (c) s_i^(L-1) = 0.
+QUIZ_B = "a, b, c"
+#: delta_j^(l) is the derivative of the cost with respect to (b) the pre-activation z_j^(l).
+QUIZ_C = "b"

@@ -8,21 +8,23 @@
 # about one more pass: it applies the chain rule once, from the output back to the input, and
 # re-uses every intermediate result.
 #
-# The notebook climbs in three steps:
+# The notebook climbs in four steps:
 #
 # 1. **computational graphs** — the chain rule on three small formulas, node by node;
 # 2. **activation functions** and their derivatives (sigmoid, tanh, ReLU, leaky ReLU);
 # 3. **whole networks** — forward propagation that keeps every layer, backpropagation for all
 #    examples at once (two losses), the same computation one example at a time as in the
 #    lecture's pseudo-code (and how much slower that is), and the tanh/squared-error network
-#    of the second lecture.
+#    of the second lecture;
+# 4. **learning** — gradient descent that uses your backprop, trained on XOR from a random start.
 #
 # **How this notebook is graded.** Each function has a visible test cell (run it: it is the
 # same check the grader runs) and a hidden test cell that checks more inputs — random networks
 # of several shapes, with and without regularization — when your notebook is graded.  The
 # hidden tests of a function use the *reference* versions of the other functions it calls, so a
 # mistake in, say, `forward_propagation` costs points only once.  Only edit the cells that say
-# `YOUR CODE HERE`; keep names and signatures as they are.
+# `YOUR CODE HERE`; keep names and signatures as they are.  Three short quiz questions (1 point
+# each) ask you to set a constant such as `QUIZ_A = 51` in their cell.
 
 # %% locked=true
 import time
@@ -279,6 +281,71 @@ ag.score(ag.check_cases(squared_norm_wx, ag.baked("squared_norm_wx")), points=2)
 # | tanh | $\dfrac{e^{z}-e^{-z}}{e^{z}+e^{-z}}$ | $1 - \tanh^2(z)$ | largest value $1$ at $z = 0$ |
 # | ReLU | $\max(0, z)$ | $1$ if $z > 0$, else $0$ | no derivative at 0: we use **0** there |
 # | leaky ReLU | $z$ if $z > 0$, else $\alpha z$ | $1$ if $z > 0$, else $\alpha$ | default $\alpha = 0.01$; $\alpha$ at $z = 0$ |
+#
+# %% [markdown]
+# ### B.1 Where $g'(z) = g(z)\,(1 - g(z))$ comes from: the sigmoid, gate by gate
+#
+# The sigmoid is itself a small computational graph of four elementary gates:
+#
+# $$z \xrightarrow{\ \times(-1)\ } u_1 = -z \xrightarrow{\ \exp\ } u_2 = e^{-z}
+#   \xrightarrow{\ +1\ } u_3 = 1 + e^{-z} \xrightarrow{\ 1/x\ } g = \frac{1}{u_3}.$$
+#
+# Each gate knows only its local derivative: $\times(-1)$ has $-1$, $\exp$ has $e^{u_1} = u_2$,
+# $+1$ has $1$ and $1/x$ has $-1/u_3^2$.  The figure runs both passes at $z = 1$ (the $z$ of the
+# lecture's neuron in A.2): forward values above the arrows, and below them, in red, the
+# gradient $\partial g / \partial(\cdot)$ that the backward pass delivers to each value, starting
+# from $\partial g / \partial g = 1$ at the output.  Multiplying the four local derivatives,
+#
+# $$g'(z) = \underbrace{\Big(-\frac{1}{u_3^2}\Big)}_{1/x}\cdot\underbrace{1}_{+1}\cdot
+#   \underbrace{e^{-z}}_{\exp}\cdot\underbrace{(-1)}_{\times(-1)}
+#   = \frac{e^{-z}}{(1 + e^{-z})^2} = \frac{1}{1 + e^{-z}}\cdot\frac{e^{-z}}{1 + e^{-z}}
+#   = g(z)\,\big(1 - g(z)\big),$$
+#
+# since $\frac{e^{-z}}{1 + e^{-z}} = 1 - \frac{1}{1 + e^{-z}}$.  At $z = 1$ the backward pass ends with
+# $0.197$ at the input, and indeed $g(1)(1 - g(1)) = 0.731 \times 0.269 = 0.197$: the forward value
+# $g$ is all the backward pass needs, which is why `sigmoid_gradient` can be written with `sigmoid`.
+
+# %%
+def draw_chain(ax, labels, values, grads, locals_, title):
+    """Draw a chain of gates left to right: forward values above each arrow, gradients below (red)."""
+    n = len(labels)
+    for i, (label, local) in enumerate(zip(labels, locals_)):
+        x = 1.6 * (i + 1)
+        ax.add_patch(plt.Circle((x, 0), 0.42, fc="#e8eef8", ec="#34558b", lw=1.5))
+        ax.text(x, 0, label, ha="center", va="center", fontsize=11)
+        ax.text(x, -0.75, f"local: {local}", ha="center", va="top", fontsize=8.5, color="#555555")
+    for i in range(n + 1):  # arrow i goes from node i-1 (or the input) to node i (or the output)
+        x0, x1 = 1.6 * i + (0.42 if i else 0.1), 1.6 * (i + 1) - (0.42 if i < n else -0.2)
+        ax.annotate("", xy=(x1, 0), xytext=(x0, 0), arrowprops=dict(arrowstyle="->", lw=1.4))
+        xm = (x0 + x1) / 2
+        ax.text(xm, 0.16, f"{values[i]:.3f}", ha="center", va="bottom", color="#1b7a3a", fontsize=10)
+        ax.text(xm, -0.16, f"{grads[i]:.3f}", ha="center", va="top", color="#c0392b", fontsize=10)
+    ax.text(0.0, 0.55, "forward value", color="#1b7a3a", fontsize=9)
+    ax.text(0.0, -0.55, "gradient dg/d(.)", color="#c0392b", fontsize=9, va="top")
+    ax.set(xlim=(-0.2, 1.6 * (n + 1) + 0.4), ylim=(-1.3, 1.0), title=title)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+_z = 1.0
+_u1 = -_z
+_u2 = np.exp(_u1)
+_u3 = 1.0 + _u2
+_g = 1.0 / _u3
+# Backward: start with dg/dg = 1 and multiply by each gate's local derivative, right to left.
+_dg_du3 = 1.0 * (-1.0 / _u3 ** 2)
+_dg_du2 = _dg_du3 * 1.0
+_dg_du1 = _dg_du2 * np.exp(_u1)
+_dg_dz = _dg_du1 * (-1.0)
+fig, ax = plt.subplots(figsize=(10, 2.8))
+draw_chain(ax, ["×(−1)", "exp", "+1", "1/x"], [_z, _u1, _u2, _u3, _g],
+           [_dg_dz, _dg_du1, _dg_du2, _dg_du3, 1.0], ["−1", "e^u = u₂", "1", "−1/u₃²"],
+           "the sigmoid at z = 1: g(1) = 0.731, and the backward pass gives g'(1) = 0.197")
+plt.show()
+print(f"gate by gate: g'(1) = {_dg_dz:.6f};  g(1) (1 - g(1)) = {_g * (1 - _g):.6f}")
+
+# %% [markdown]
+# ### B.2 The derivatives in code
 #
 # **Take the derivative at $z$.**  The formulas $a(1-a)$ and $1-a^2$ are written with the
 # *activation* $a = g(z)$.  A very common bug is to feed them (or `sigmoid_gradient`) the wrong
@@ -670,7 +737,82 @@ ag.score(ag.check_cases(forward_propagation, ag.baked("forward_propagation"), tr
 #   + \frac{\lambda}{m} \big[\,0 \;\big|\; \Theta^{(l)}_{:,1:}\big],$$
 #
 # with $\lambda / m$ (the 2 of the square cancels the $\tfrac12$) and **nothing added to column 0**.
+
+# %% [markdown]
+# The picture below puts the bookkeeping of C.1 and C.2 on one 3-4-3 network (the size the
+# tests of `backprop` use), for $m$ examples stored as rows.  Forward (black): each layer's
+# $z$ is the layer below times $\Theta^T$, and its $a$ is $g(z)$ with a bias column in front
+# (not for the output).  Backward (red): $\delta^{(3)} = a^{(3)} - Y$ at the output, then
+# $\delta^{(2)}$ through $\Theta^{(2)}$ without its bias column.  Each gradient is
+# "$\delta$ of the layer above, transposed, times $a$ of the layer below", so it has the shape of its $\Theta$;
+# no $\delta$ exists for a bias unit or for the inputs.
+
+# %%
+def draw_network(ax, sizes, layer_notes, link_notes):
+    """Units of each layer in a column (bias unit "+1" on top of every layer but the last), all links drawn."""
+    xs = [5.0 * k for k in range(len(sizes))]
+    ys = []
+    for k, s in enumerate(sizes):
+        n = s + (1 if k < len(sizes) - 1 else 0)
+        ys.append(np.linspace(0.9 * (n - 1) / 2, -0.9 * (n - 1) / 2, n))
+    for k in range(len(sizes) - 1):  # a link into every non-bias unit of the next layer
+        first = 1 if k + 1 < len(sizes) - 1 else 0
+        for y0 in ys[k]:
+            for y1 in ys[k + 1][first:]:
+                ax.plot([xs[k], xs[k + 1]], [y0, y1], color="#b8c4d6", lw=0.7, zorder=1)
+    bottom = min(col[-1] for col in ys) - 0.6
+    for k, (x, col) in enumerate(zip(xs, ys)):
+        for j, y in enumerate(col):
+            bias = j == 0 and k < len(sizes) - 1
+            ax.add_patch(plt.Circle((x, y), 0.26, fc="#fdf2d0" if bias else "#e8eef8", ec="#34558b", zorder=2))
+            ax.text(x, y, "+1" if bias else "", ha="center", va="center", fontsize=8, zorder=3)
+        ax.text(x, bottom, layer_notes[k], ha="center", va="top", fontsize=9, linespacing=1.5)
+    for k, note in enumerate(link_notes):
+        ax.text((xs[k] + xs[k + 1]) / 2, max(col[0] for col in ys) + 0.5, note, ha="center", va="bottom", fontsize=9,
+                linespacing=1.5)
+    top = max(col[0] for col in ys) + 2.3
+    ax.annotate("", xy=(xs[-1], top), xytext=(xs[0], top), arrowprops=dict(arrowstyle="->", lw=1.2))
+    ax.text(xs[-1] / 2, top + 0.1, "forward: z = a Θᵀ, a = [1, g(z)]", ha="center", va="bottom", fontsize=9)
+    ax.annotate("", xy=(xs[1], top - 0.45), xytext=(xs[-1], top - 0.45),
+                arrowprops=dict(arrowstyle="->", lw=1.2, color="#c0392b"))
+    ax.text((xs[1] + xs[-1]) / 2, top - 0.55, "backward: δ", ha="center", va="top", fontsize=9, color="#c0392b")
+    ax.set(xlim=(xs[0] - 2.2, xs[-1] + 2.4), ylim=(bottom - 2.4, top + 0.6))
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+fig, ax = plt.subplots(figsize=(11, 6.5))
+draw_network(ax, [3, 4, 3],
+             ["layer 1 (input)\na⁽¹⁾ = a[0]: (m, 4)\n(X with its bias column)",
+              "layer 2 (hidden)\nz⁽²⁾ = a[0] @ thetas[0].T: (m, 4)\na⁽²⁾ = a[1] = [1, g(z⁽²⁾)]: (m, 5)\n"
+              "δ⁽²⁾ = (δ⁽³⁾ @ thetas[1][:, 1:]) * g'(z⁽²⁾): (m, 4)",
+              "layer 3 (output)\nz⁽³⁾ = a[1] @ thetas[1].T: (m, 3)\na⁽³⁾ = a[2] = g(z⁽³⁾): (m, 3)\nδ⁽³⁾ = a⁽³⁾ − Y: (m, 3)"],
+             ["Θ⁽¹⁾ = thetas[0]: (4, 4)\ngrads[0] = δ⁽²⁾ᵀ a⁽¹⁾ / m: (4, 4)",
+              "Θ⁽²⁾ = thetas[1]: (3, 5)\ngrads[1] = δ⁽³⁾ᵀ a⁽²⁾ / m: (3, 5)"])
+ax.set_title("a 3-4-3 network with m examples: what backprop computes, and the shapes")
+plt.show()
+
+# %% [markdown]
+# **Quiz C (1 point).**  In the derivation above, $\delta^{(l)}_j$ is the derivative of the cost with
+# respect to which quantity?
 #
+# (a) the activation $a^{(l)}_j$ of unit $j$ in layer $l$; (b) the pre-activation $z^{(l)}_j$ of that
+# unit; (c) the weight $\Theta^{(l)}_{ij}$; (d) the target $y_j$.
+#
+# Answer with a letter: `QUIZ_C = "..."`.
+
+# %% solution="QUIZ_C"
+
+# %% hidden="QUIZ_C" points=1
+r = ag.Result("QUIZ_C")
+answer = ag.student("QUIZ_C")
+if ag.GRADER:
+    r.check_answer(answer, ag.reference("QUIZ_C")["QUIZ_C"],
+                   why="delta is dJ/dz: the pre-activation is where g'(z) enters, and the weight gradient "
+                       "dJ/dTheta_ij = delta_i a_j follows from it.")
+ag.score(r, points=1)
+
+# %% [markdown]
 # ### C.3 `backprop` — vectorized over the examples
 #
 # `backprop(thetas, X, y, lam, loss="cross_entropy")` returns `(J, grads)` where `grads[k]` has
@@ -692,6 +834,41 @@ ag.score(ag.check_cases(forward_propagation, ag.baked("forward_propagation"), tr
 # %% solution="backprop"
 
 # %% test="backprop" points=2
+# A 2-3-4 network whose first layer is all zeros, on inputs X = 0: every hidden unit has z = 0, so a = 0.5 and
+# g'(z) = 1/4, and every example gives the same output h = g(Theta2 @ [1, .5, .5, .5]).  With labels 0, 1, 2, 3, 0
+# (class frequencies Ybar), delta3 averages to h - Ybar, so grads[1] = (h - Ybar) [1, .5, .5, .5]^T and only the
+# bias column of grads[0] is non-zero: 1/4 * (h - Ybar) @ Theta2[:, 1:].  (Square matrices: a transpose still fits.)
+_sq = [np.zeros((3, 3)), np.array([[0.2, 1.0, -1.0, 0.5], [-0.3, 0.5, 2.0, -1.0], [0.1, -2.0, 0.5, 1.5],
+                                   [0.4, 1.0, 1.0, -0.5]])]
+_sqX, _sqy = np.zeros((5, 2)), np.array([0, 1, 2, 3, 0])
+_a2, _Ybar = np.array([1.0, 0.5, 0.5, 0.5]), np.array([0.4, 0.2, 0.2, 0.2])
+_h = 1 / (1 + np.exp(-(_sq[1] @ _a2)))
+_g5 = 1 / (1 + np.exp(-0.5))   # g(a) at the hidden a = 0.5: what g'(a) would use
+
+
+def _sq_grads(d3, slope=0.25):
+    """[grads[0], grads[1]] of this network when delta3 averages to d3 and the hidden g' is `slope`."""
+    return [np.column_stack([slope * (d3 @ _sq[1][:, 1:]), np.zeros((3, 2))]), np.outer(d3, _a2)]
+
+
+_sqG = _sq_grads(_h - _Ybar)
+ag.expect_close(backprop(_sq, _sqX, _sqy, 0.0)[1], _sqG, "grads of a 2-3-4 network with zero first layer, X = 0",
+                mistakes={"used g'(a) instead of g'(z) in the hidden deltas (sigmoid_gradient of the activation a, "
+                          "not of the pre-activation z)": _sq_grads(_h - _Ybar, slope=_g5 * (1 - _g5)),
+                          "left out the factor g'(z) in the hidden layers' deltas": _sq_grads(_h - _Ybar, slope=1.0),
+                          "computed a^T delta, the transpose of the gradient delta^T a": [g.T for g in _sqG],
+                          "forgot the 1/m in the gradient (summed over the examples instead of averaging)":
+                          [5 * g for g in _sqG],
+                          "multiplied the cross-entropy output delta by g'(z_L) (that factor belongs to the "
+                          "squared-error delta only)": _sq_grads((_h - _Ybar) * _h * (1 - _h))})
+# A network that is confidently wrong: output biases +40 and -40 make a_L round to exactly 1 and 0 in float64,
+# against labels 1.  Each example costs log(1 + e^40) twice, so J = 2 log(1 + e^40) = 80.000 (finite).
+_sat = [np.zeros((2, 3)), np.array([[40.0, 0.0, 0.0], [-40.0, 0.0, 0.0]])]
+ag.expect_close(backprop(_sat, np.ones((3, 2)), np.array([1, 1, 1]), 0.5)[0], 2 * np.logaddexp(0.0, 40.0),
+                "J of a saturated network (a_L rounds to exactly 0 and 1)",
+                mistakes={"computed J with np.log(a_L): in a saturated network a_L rounds to exactly 0 or 1 and "
+                          "log(0) = -inf, so J is not finite (compute it from z_L, e.g. with "
+                          "_cross_entropy_from_logits)": np.inf})
 _rng = np.random.default_rng(3)
 _thetas = [_rng.normal(size=(4, 4)), _rng.normal(size=(3, 5))]   # a 3-4-3 network
 _X = _rng.normal(size=(6, 3))
@@ -729,6 +906,13 @@ ag.expect_close(_Jb, -np.sum(np.log(_gc) / 3 + 2 * np.log(1 - _gc) / 3), "J with
 ag.expect_close(_gb[0], np.zeros((4, 4)), "grads[0] with only bias weights, lam = 2",
                 mistakes={"regularized the bias column (column 0) of the gradient":
                           np.column_stack([2.0 / 6 * _b, np.zeros((4, 3))])})
+# lam enters J and every gradient linearly: grads(lam) - grads(0) = lam/m [0 | Theta[:, 1:]] exactly.
+_gl, _gn = backprop(_thetas, _X, _y, 1.5)[1], backprop(_thetas, _X, _y, 0.0)[1]
+_reg = [1.5 / 6 * np.column_stack([np.zeros(len(t)), t[:, 1:]]) for t in _thetas]
+ag.expect_close([np.asarray(a) - np.asarray(b) for a, b in zip(_gl, _gn)], _reg,
+                "grads(lam = 1.5) - grads(lam = 0), the regularization term of the gradients",
+                mistakes={"used lam/(2m) instead of lam/m in the gradient's regularization term": [r / 2 for r in _reg],
+                          "regularized the bias column (column 0) of the gradient": [1.5 / 6 * t for t in _thetas]})
 # Your gradients must agree with central differences of your own J:
 ag.expect_gradient(lambda t: backprop(t, _X, _y, 0.0), _thetas, "backprop, cross-entropy, lam = 0")
 ag.expect_gradient(lambda t: backprop(t, _X, _y, 1.5), _thetas, "backprop, cross-entropy, lam = 1.5")
@@ -810,6 +994,22 @@ ag.score(ag.check_cases(backprop, ag.baked("backprop"), stable=True,
          points=5)
 
 # %% [markdown]
+# **Quiz A (1 point).**  `grads` holds one number per weight of the network.  How many numbers in
+# all does `backprop` return in `grads` for a 4-6-3 network (4 inputs, 6 hidden units, 3 outputs),
+# bias weights included?  Answer with a number: `QUIZ_A = ...`.
+
+# %% solution="QUIZ_A"
+
+# %% hidden="QUIZ_A" points=1
+r = ag.Result("QUIZ_A")
+answer = ag.student("QUIZ_A")
+if ag.GRADER:
+    r.check_answer(answer, ag.reference("QUIZ_A")["QUIZ_A"],
+                   why="grads[k] has the shape of thetas[k]: 6 x (4 + 1) = 30 plus 3 x (6 + 1) = 21, "
+                       "so 51 (the bias column counts, one weight per unit of the next layer).")
+ag.score(r, points=1)
+
+# %% [markdown]
 # ### C.4 The lecture's loop: one example at a time
 #
 # The lecture states the algorithm per example: set $\Delta^{(l)} = 0$; for each example do a
@@ -825,6 +1025,16 @@ ag.score(ag.check_cases(backprop, ag.baked("backprop"), stable=True,
 # %% solution="backprop_loop"
 
 # %% test="backprop_loop" points=1
+# First the closed-form 2-3-4 network of backprop's test (zero first layer, X = 0, labels 0, 1, 2, 3, 0).
+ag.expect_close(backprop_loop(_sq, _sqX, _sqy, 0.0)[1], _sqG,
+                "backprop_loop: grads of the 2-3-4 network with zero first layer, X = 0",
+                mistakes={"accumulated a delta^T (the transposed outer product) instead of delta a^T":
+                          [g.T for g in _sqG],
+                          "forgot to divide the accumulated Delta by m": [5 * g for g in _sqG],
+                          "used the integer label y_i as the target of every output unit instead of its one-hot row":
+                          _sq_grads(_h - 1.2),   # mean of the labels 0, 1, 2, 3, 0
+                          "reset Delta inside the loop over examples, so only the last example is left":
+                          _sq_grads((_h - np.array([1.0, 0.0, 0.0, 0.0])) / 5)})   # the last label is 0
 _rng = np.random.default_rng(3)
 _thetas = [_rng.normal(size=(4, 4)), _rng.normal(size=(3, 5))]   # the same 3-4-3 network as for backprop
 _X = _rng.normal(size=(6, 3))
@@ -996,9 +1206,6 @@ except NotImplementedError:
 # $\delta^{(l)} = \big((\Theta^{(l)}_{:,1:})^T \delta^{(l+1)}\big) \odot \tanh'(s^{(l)})$ and
 # $\partial e / \partial \Theta^{(l)} = \delta^{(l+1)} \big(x^{(l)}\big)^T$.
 #
-# (The lecture's quiz: $\partial e / \partial w^{(L)}_{i1} = -2(y - s_L)\, x^{(L-1)}_i$ is zero when
-# $y = s_L$, or when $x^{(L-1)}_i = \tanh(s^{(L-1)}_i) = 0$, i.e. $s^{(L-1)}_i = 0$ — all of these.)
-#
 # `tanh_regression_backprop(thetas, x, y)` takes **one** example `x` of shape `(n,)` and a number
 # `y`; `thetas` follows the course convention (`thetas[k]` is $\Theta^{(k+1)}$), the last matrix has
 # one row.  `thetas` and `x` may be nested lists (the tests pass them that way too).  It returns
@@ -1015,6 +1222,22 @@ ag.expect_close(tanh_regression_backprop([np.array([[0.5, -1.0, 2.0]])], np.arra
                           (2.25, [[[-1.5, -1.5, -0.75]]]),
                           "flipped the sign of the output delta: 2 (y - s_L) instead of -2 (y - s_L)":
                           (2.25, [[[3.0, 3.0, 1.5]]])})
+# One hidden tanh unit (a 1-1-1 network): s1 = 0 + 1.0 * 0.5, x1 = tanh(s1), s_L = 0.2 + 1.0 * x1,
+# delta_L = -2 (y - s_L) and delta_1 = 1.0 * delta_L * tanh'(s1), with tanh'(s1) = 1 - tanh(s1)^2.
+_x1 = np.tanh(0.5)
+_dL = -2 * (1.5 - (0.2 + _x1))
+
+
+def _tanh_net(slope):
+    """(e, grads) of this 1-1-1 network when tanh'(s1) is taken as `slope`."""
+    return (1.5 - (0.2 + _x1)) ** 2, [[[slope * _dL, slope * _dL * 0.5]], [[_dL, _dL * _x1]]]
+
+
+ag.expect_close(tanh_regression_backprop([np.array([[0.0, 1.0]]), np.array([[0.2, 1.0]])], np.array([0.5]), 1.5),
+                _tanh_net(1 - _x1 ** 2), "tanh_regression_backprop on a 1-1-1 network, x = 0.5, y = 1.5",
+                mistakes={"took tanh' at the activation tanh(s) instead of at the score s": _tanh_net(1 - np.tanh(_x1) ** 2),
+                          "wrote tanh'(s) as 1 - s^2 (the formula 1 - x^2 needs the activation x = tanh(s), not s)":
+                          _tanh_net(1 - 0.5 ** 2)})
 _rng = np.random.default_rng(4)
 _tnet = [_rng.normal(size=(4, 4)), _rng.normal(size=(3, 5)), _rng.normal(size=(1, 4))]   # 3-4-3-1
 _tx = _rng.normal(size=3)
@@ -1064,6 +1287,211 @@ ag.score(ag.check_cases(tanh_regression_backprop, ag.baked("tanh_regression_back
          points=3)
 
 # %% [markdown]
+# **Quiz B (1 point).**  In the lecture's notation, the gradient of the error with respect to a
+# weight into the output unit is
+# $\partial e / \partial w^{(L)}_{i1} = -2\,(y - s_L)\, x^{(L-1)}_i$.  For a hidden tanh unit $i \ge 1$,
+# which of these make that gradient zero?  Several may hold.
+#
+# (a) the network is exactly right on this example, $s_L = y$; (b) the unit's output
+# $x^{(L-1)}_i$ is 0; (c) the unit's score $s^{(L-1)}_i$ is 0; (d) the weight $w^{(L)}_{i1}$ itself is 0.
+#
+# Answer with every letter that applies, e.g. `QUIZ_B = "a, d"`.
+
+# %% solution="QUIZ_B"
+
+# %% hidden="QUIZ_B" points=1
+r = ag.Result("QUIZ_B")
+answer = ag.student("QUIZ_B")
+if ag.GRADER:
+    r.check_answer(answer, ag.reference("QUIZ_B")["QUIZ_B"],
+                   why="the product is zero when y - s_L = 0 (a) or x_i = 0 (b), and x_i = tanh(s_i) is 0 exactly "
+                       "when s_i = 0 (c); the weight itself does not appear in the formula (d).")
+ag.score(r, points=1)
+
+# %% [markdown]
+# ## Part D — Learning: gradient descent with your own backprop
+#
+# Backpropagation only *computes* the gradient.  Learning is what happens next: take a small
+# step against it, recompute, repeat.  With a network's weights stored as a list of matrices,
+# one step of batch gradient descent moves **every layer at once**, each with the gradient taken
+# at the *current* weights:
+#
+# $$\Theta^{(l)} := \Theta^{(l)} - \alpha\, D^{(l)} \quad\text{for every } l, \qquad
+#   \text{where } (J, D) = \texttt{cost\_grad}(\Theta) \text{ at the weights before the step.}$$
+#
+# ### D.1 `network_gradient_descent`
+#
+# `network_gradient_descent(cost_grad, thetas, lr, iters)` returns `(thetas, costs)`:
+#
+# * `cost_grad(thetas)` returns `(J, grads)` with one gradient per matrix — for a network,
+#   `lambda t: backprop(t, X, y, lam)`;
+# * `lr` is the learning rate $\alpha > 0$ and `iters` the number of steps (0 is allowed);
+# * the returned `thetas` is a list of new arrays, the weights after `iters` steps;
+# * `costs` is an array of `iters + 1` numbers: `costs[0]` is $J$ at the starting weights and
+#   `costs[t]` is $J$ after `t` steps, so `costs[-1]` belongs to the returned weights.  One call of
+#   `cost_grad` gives the cost *and* the gradients at the same weights: use both.
+#
+# **Do not modify the `thetas` you are given** — neither the list nor its arrays: the caller may
+# want to start again from the same weights.  `t -= lr * g` or `thetas[k] = ...` on the
+# caller's objects would change them; build new arrays (`t - lr * g`) in a new list.  Beware of
+# `for t, g in zip(thetas, grads): t = t - lr * g`: it rebinds the loop variable `t` and leaves the
+# list unchanged.  The tests pass `thetas` as a list of float arrays (nested lists are not graded).
+# (Lesson 08 writes the same loop on one unrolled vector of weights.)
+#
+# **The test problem.** On the "bowl" $J = \sum_k \frac{s_k}{2} \lVert \Theta_k - T_k \rVert^2$ with
+# gradients $s_k (\Theta_k - T_k)$, one step multiplies $\Theta_k - T_k$ by $r_k = 1 - \alpha s_k$,
+# so after $t$ steps $\Theta_k = T_k + r_k^t\,(\Theta_k^{\text{start}} - T_k)$: gradient descent's
+# iterates in closed form.  `LayerQuadraticCostGrad(targets, scales)` (from the course library)
+# is this `cost_grad`; the tests use it with several shapes, rates and numbers of steps.
+
+# %% locked=true
+from autograder.problems import LayerQuadraticCostGrad
+
+# %% solution="network_gradient_descent"
+
+# %% test="network_gradient_descent" points=1
+# The bowl J = sum_k s_k/2 ||thetas[k] - T_k||^2: a step multiplies thetas[k] - T_k by r_k = 1 - lr s_k, so
+# after t steps thetas[k] = T_k + r_k^t (start[k] - T_k) and J_t = sum_k s_k/2 r_k^(2t) ||start[k] - T_k||^2.
+_T = [np.array([[1.0, -1.0, 0.5], [0.0, 2.0, -0.5]]), np.array([[0.5, 1.0, -1.0]])]
+_s = np.array([1.0, 2.0])
+_start = [np.zeros((2, 3)), np.array([[1.5, 0.0, 1.0]])]
+_before = [t.copy() for t in _start]
+_lr, _n = 0.25, 3
+_d0 = [t - c for t, c in zip(_start, _T)]
+
+
+_r = 1 - _lr * _s   # what one correct step multiplies thetas[k] - T_k by
+
+
+def _run(factor, steps):
+    """(thetas, costs) when t steps leave thetas[k] - T_k = factor(t)[k] * (start[k] - T_k), t = 0..steps."""
+    thetas = [c + f * d for c, f, d in zip(_T, factor(steps), _d0)]
+    costs = [sum(s / 2 * f ** 2 * np.sum(d ** 2) for s, f, d in zip(_s, factor(t), _d0)) for t in range(steps + 1)]
+    return thetas, np.array(costs)
+
+
+_want = _run(lambda t: _r ** t, _n)
+_got = network_gradient_descent(LayerQuadraticCostGrad(_T, _s), _start, _lr, _n)
+ag.expect_close(_got, _want, "network_gradient_descent on the bowl, lr = 0.25, iters = 3 (thetas, costs)",
+                mistakes={"moved uphill: thetas + lr * grads instead of thetas - lr * grads":
+                          _run(lambda t: (1 + _lr * _s) ** t, _n),
+                          "computed the gradients once, before the loop, and reused them: every step needs the "
+                          "gradients at the current weights": _run(lambda t: 1 - t * _lr * _s, _n),
+                          "took iters - 1 steps (off by one: costs must hold iters + 1 values)":
+                          _run(lambda t: _r ** t, _n - 1),
+                          "took iters + 1 steps (off by one)": _run(lambda t: _r ** t, _n + 1),
+                          "left the starting cost out of costs (costs[0] must be J at the starting weights: "
+                          "iters + 1 values)": (_want[0], _want[1][1:]),
+                          "did not record the cost after the last step (costs[-1] must be J at the returned "
+                          "weights: iters + 1 values)": (_want[0], _want[1][:-1]),
+                          "rebound the loop variable (for t, g in zip(...): t = t - lr * g), which leaves the list "
+                          "unchanged: the weights never moved": (_before, np.full(_n + 1, _want[1][0])),
+                          "ignored lr (stepped by the whole gradient)": _run(lambda t: (1 - _s) ** t, _n)})
+ag.expect_close(_start, _before, "the thetas passed to network_gradient_descent, after the call (they must not change)",
+                mistakes={"modified the thetas you were given in place (t -= lr * g or thetas[k] = ... changes the "
+                          "caller's weights; build new arrays in a new list)": _want[0]})
+_zero_steps = network_gradient_descent(LayerQuadraticCostGrad(_T, _s), _before, _lr, 0)
+ag.expect_close(_zero_steps, (_before, [_want[1][0]]), "network_gradient_descent with iters = 0 (the start and its cost)")
+
+# %% cases="network_gradient_descent"
+from autograder.problems import LayerQuadraticCostGrad
+rng = np.random.default_rng(314)
+for shapes, scales, lr, iters in [([(3, 3), (2, 4)], [1.0, 0.5], 0.3, 5),
+                                  ([(4, 3), (4, 5), (1, 5)], [2.0, 1.0, 0.5], 0.1, 8),
+                                  ([(2, 3), (1, 3)], [1.0, 3.0], 0.2, 1),
+                                  ([(2, 3), (2, 3)], [0.5, 1.5], 0.4, 0),
+                                  ([(3, 4)], [2.0], 0.9, 6),
+                                  ([(5, 4), (3, 6)], [0.2, 1.0], 0.5, 20)]:
+    bowl = LayerQuadraticCostGrad([rng.normal(size=s) for s in shapes], scales)
+    case(bowl, [rng.normal(size=s) for s in shapes], lr, iters,
+         _label=f"network_gradient_descent(bowl over matrices {shapes}, scales {scales}, lr={lr}, iters={iters})")
+
+
+def _gd(cost_grad, thetas, lr, iters, *, sign=-1.0, steps=None, keep=slice(None), stale=False, rate=None,
+        frozen=False):
+    """network_gradient_descent with one deliberate mistake."""
+    thetas = [np.array(t, dtype=float) for t in thetas]
+    J, grads = cost_grad(thetas)
+    first, costs = grads, [J]
+    for _ in range(iters if steps is None else max(steps(iters), 0)):
+        if not frozen:
+            step = lr if rate is None else rate
+            thetas = [t + sign * step * g for t, g in zip(thetas, first if stale else grads)]
+        J, grads = cost_grad(thetas)
+        costs.append(J)
+    return thetas, np.array(costs)[keep]
+
+
+mistake("moved uphill: thetas + lr * grads instead of thetas - lr * grads", lambda *a: _gd(*a, sign=1.0))
+mistake("computed the gradients once, before the loop, and reused them: every step needs the gradients at the "
+        "current weights", lambda *a: _gd(*a, stale=True))
+mistake("took iters - 1 steps (off by one: costs must hold iters + 1 values)", lambda *a: _gd(*a, steps=lambda n: n - 1))
+mistake("took iters + 1 steps (off by one)", lambda *a: _gd(*a, steps=lambda n: n + 1))
+mistake("left the starting cost out of costs (costs[0] must be J at the starting weights: iters + 1 values)",
+        lambda *a: _gd(*a, keep=slice(1, None)))
+mistake("did not record the cost after the last step (costs[-1] must be J at the returned weights: iters + 1 values)",
+        lambda *a: _gd(*a, keep=slice(None, -1)))
+mistake("rebound the loop variable (for t, g in zip(...): t = t - lr * g), which leaves the list unchanged: the "
+        "weights never moved", lambda *a: _gd(*a, frozen=True))
+mistake("ignored lr (stepped by the whole gradient)", lambda *a: _gd(*a, rate=1.0))
+
+# %% hidden="network_gradient_descent" points=2
+ag.score(ag.check_cases("network_gradient_descent", ag.baked("network_gradient_descent")), points=2)
+
+# %% [markdown]
+# ### D.2 Your backprop learns XOR
+#
+# In lesson 01 you *chose* XOR's weights by hand (`XOR_THETAS`, given below).  Now let your
+# functions find weights themselves: start from small random weights (seeded, so the run is
+# reproducible) and let `network_gradient_descent` follow your `backprop` on the four corners.
+#
+# `backprop` gives the output layer one sigmoid unit per class, so the learned network is 2-2-2:
+# unit 0 says "XOR is 0", unit 1 says "XOR is 1", and the prediction is the larger one.  Lesson
+# 01's hand-set network has a single output unit (1 when it exceeds 0.5).  Both cut the plane
+# with the two lines of their two hidden units, leaving a band for one class: the hand-set
+# network uses $x_1 + x_2 = 0.5$ and $x_1 + x_2 = 1.5$ (its OR and NAND units), the learned one
+# found lines of its own — any pair that separates the corners will do.  Try other seeds,
+# learning rates and numbers of hidden units: some starts take much longer, and a few settle in a
+# poor local minimum — a network's cost is not convex.
+
+# %% given="XOR_THETAS"
+
+# %%
+_XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+_XOR_y = np.array([0, 1, 1, 0])
+try:
+    _rng = np.random.default_rng(1)
+    _init = [_rng.uniform(-1, 1, size=(2, 3)), _rng.uniform(-1, 1, size=(2, 3))]  # 2-2-2, weights in [-1, 1]
+    _t0 = time.perf_counter()
+    _learned, _costs = network_gradient_descent(lambda t: backprop(t, _XOR_X, _XOR_y, 0.0), _init, 2.0, 1000)
+    _secs = time.perf_counter() - _t0
+    _out = forward_propagation(_learned, _XOR_X)[-1]
+    print(f"1000 steps of gradient descent in {_secs:.2f} s: J from {_costs[0]:.3f} to {_costs[-1]:.4f}")
+    print("learned predictions on (0,0), (0,1), (1,0), (1,1):", np.argmax(_out, axis=1), "(XOR: [0 1 1 0])")
+    _g = np.linspace(-0.5, 1.5, 161)
+    _G1, _G2 = np.meshgrid(_g, _g)
+    _grid = np.column_stack([_G1.ravel(), _G2.ravel()])
+    _p_learned = forward_propagation(_learned, _grid)[-1]
+    _learned_says = (_p_learned[:, 1] > _p_learned[:, 0]).reshape(_G1.shape)
+    _hand_says = (forward_propagation(XOR_THETAS, _grid)[-1][:, 0] > 0.5).reshape(_G1.shape)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    axes[0].semilogy(_costs)
+    axes[0].set(title="cost J while learning XOR (2-2-2, lr = 2)", xlabel="step", ylabel="J (log scale)")
+    for ax, says, title in [(axes[1], _learned_says, "learned by your gradient descent"),
+                            (axes[2], _hand_says, "lesson 01's hand-set XOR_THETAS")]:
+        ax.contourf(_G1, _G2, says.astype(float), levels=[-0.5, 0.5, 1.5], colors=["#dbe6f5", "#f7dcc8"])
+        for label, marker, color in [(0, "o", "#2c5aa0"), (1, "s", "#c0504d")]:
+            ax.scatter(*_XOR_X[_XOR_y == label].T, marker=marker, s=90, color=color, edgecolor="k",
+                       label=f"XOR = {label}")
+        ax.set(title=title, xlabel="x1", ylabel="x2", aspect="equal")
+        ax.legend(loc="center", fontsize=8)
+    plt.tight_layout()
+    plt.show()
+except (NotImplementedError, TypeError, ValueError) as _err:
+    plt.close("all")
+    print(f"Implement forward_propagation, backprop and network_gradient_descent to train XOR ({type(_err).__name__}).")
+
+# %% [markdown]
 # ## Summary
 #
 # * Backpropagation is the chain rule applied once, from the output to the input: each node
@@ -1077,5 +1505,8 @@ ag.score(ag.check_cases(tanh_regression_backprop, ag.baked("tanh_regression_back
 # * Hidden deltas go back through $\Theta$ without its bias column and are multiplied by $g'(z)$ —
 #   at $z$, not at $a$.
 # * The per-example loop and the vectorized code compute the same numbers; the vectorized one is
-#   many times faster.  In the next lessons the gradients are unrolled for an optimizer and
-#   verified numerically.
+#   many times faster.
+# * Learning is gradient descent on top of backprop: every layer steps against its gradient at
+#   the current weights, and the cost is recorded at the start and after every step.  From a random
+#   start, your functions find XOR weights that lesson 01 had to set by hand.  In the next lessons
+#   the gradients are unrolled for an optimizer and verified numerically.

@@ -216,6 +216,19 @@ CORRECT_CELLS = {
             return e, grads
         """
     ),
+    "network_gradient_descent": _cell(
+        """
+        def network_gradient_descent(cost_grad, thetas, lr, iters):
+            thetas = [np.array(t, dtype=float) for t in thetas]
+            J, grads = cost_grad(thetas)
+            costs = [J]
+            for i in range(iters):
+                thetas = [t - lr * g for t, g in zip(thetas, grads)]
+                J, grads = cost_grad(thetas)
+                costs.append(J)
+            return thetas, np.array(costs)
+        """
+    ),
 }
 
 
@@ -496,6 +509,83 @@ MUTANTS: list[Mutant] = [
     _variant("tanh_regression_backprop", "writes tanh'(s) as 1 - s^2 (the activation formula applied to s)",
              "tanh_gradient(s[l - 1])", "(1 - s[l - 1] ** 2)",
              words=r"wrote tanh'\(s\) as 1 - s\^2"),
+    # --- network_gradient_descent ----------------------------------------------
+    _variant("network_gradient_descent", "adds the gradient: thetas + lr * grads (moves uphill)",
+             "t - lr * g", "t + lr * g",
+             words=r"moved uphill"),
+    _variant("network_gradient_descent", "stale gradient: computes the gradients once before the loop and reuses them",
+             """
+                 J, grads = cost_grad(thetas)
+                 costs.append(J)
+             """,
+             """
+                 J = cost_grad(thetas)[0]
+                 costs.append(J)
+             """,
+             words=r"computed the gradients once, before the loop"),
+    _variant("network_gradient_descent", "off by one: range(1, iters) takes iters - 1 steps",
+             "range(iters)", "range(1, iters)",
+             words=r"took iters - 1 steps"),
+    _variant("network_gradient_descent", "the cost history misses the start (costs[0] is J after the first step)",
+             "costs = [J]", "costs = []",
+             words=r"left the starting cost out of costs"),
+    Mutant(task="network_gradient_descent", mistake="updates the caller's arrays in place (t -= lr * g)",
+           code=_cell(
+               """
+               def network_gradient_descent(cost_grad, thetas, lr, iters):
+                   J, grads = cost_grad(thetas)
+                   costs = [J]
+                   for i in range(iters):
+                       for t, g in zip(thetas, grads):
+                           t -= lr * g
+                       J, grads = cost_grad(thetas)
+                       costs.append(J)
+                   return thetas, np.array(costs)
+               """),
+           words=r"modified .*in place"),
+    Mutant(task="network_gradient_descent", mistake="rebinds the loop variable, so the weights never change",
+           code=CORRECT_CELLS["network_gradient_descent"].replace(
+               "        thetas = [t - lr * g for t, g in zip(thetas, grads)]\n",
+               "        for t, g in zip(thetas, grads):\n            t = t - lr * g\n"),
+           words=r"rebound the loop variable"),
+    _variant("network_gradient_descent", "ignores lr: steps by the whole gradient",
+             "t - lr * g", "t - g",
+             words=r"ignored lr"),
+]
+
+
+# Correct solutions written differently from CORRECT_CELLS and from the reference: each must keep full marks.
+ALTERNATIVES: list[Mutant] = [
+    Mutant(task="network_gradient_descent", mistake="while loop, index updates on a copied list, preallocated costs",
+           code=_cell(
+               """
+               def network_gradient_descent(cost_grad, thetas, lr, iters):
+                   current = [np.copy(t) for t in thetas]
+                   costs = np.empty(iters + 1)
+                   costs[0], grads = cost_grad(current)
+                   step = 0
+                   while step < iters:
+                       for k in range(len(current)):
+                           current[k] = current[k] - lr * grads[k]
+                       step += 1
+                       costs[step], grads = cost_grad(current)
+                   return current, costs
+               """)),
+    Mutant(task="network_gradient_descent", mistake="in-place steps on its own copies, the cost taken at the top of "
+           "each pass", code=_cell(
+               """
+               def network_gradient_descent(cost_grad, thetas, lr, iters):
+                   weights = [t.astype(float) for t in thetas]
+                   history = []
+                   for step in range(iters + 1):
+                       J, grads = cost_grad(weights)
+                       history.append(float(J))
+                       if step == iters:
+                           break
+                       for w, g in zip(weights, grads):
+                           w -= lr * np.asarray(g)
+                   return weights, np.array(history)
+               """)),
 ]
 
 

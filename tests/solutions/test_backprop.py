@@ -6,6 +6,7 @@ differences (``central_difference`` below), a per-example double loop written
 with ``math``, and scipy's ``check_grad``.
 """
 import ast
+import copy
 import math
 import re
 import warnings
@@ -23,6 +24,7 @@ from solutions.backprop import (
     forward_propagation,
     leaky_relu,
     leaky_relu_gradient,
+    network_gradient_descent,
     relu,
     relu_gradient,
     sigmoid_gradient,
@@ -31,6 +33,8 @@ from solutions.backprop import (
     tanh_gradient,
     tanh_regression_backprop,
 )
+from autograder.problems import LayerQuadraticCostGrad
+from solutions import backprop as backprop_module
 from solutions.logic_gates import feedforward
 from tests.mutants import backprop_03
 
@@ -498,6 +502,13 @@ def _inputs(task):
             ((random_network(rng, sizes), rng.normal(size=sizes[0]), 0.4), {})
             for sizes in ([3, 4, 1], [2, 3, 3, 1], [3, 1])
         ]
+    if task == "network_gradient_descent":
+        bowls = []
+        for shapes, scales, lr, iters in [([(2, 3), (1, 3)], [1.0, 2.0], 0.25, 4), ([(3, 3)], [0.5], 0.3, 0),
+                                          ([(3, 4), (2, 4), (1, 3)], [2.0, 1.0, 0.5], 0.1, 6)]:
+            bowl = LayerQuadraticCostGrad([rng.normal(size=s) for s in shapes], scales)
+            bowls.append(((bowl, [rng.normal(size=s) for s in shapes], lr, iters), {}))
+        return bowls
     raise KeyError(task)
 
 
@@ -535,11 +546,105 @@ def test_correct_cell_matches_reference(task):
 
 @pytest.mark.parametrize("mutant", backprop_03.MUTANTS, ids=lambda m: f"{m.task}: {m.mistake}")
 def test_mutant_differs_from_reference(mutant):
+    """A mutant returns other results than the reference, or changes the arguments it was given."""
     cell = backprop_03.define(mutant.code, mutant.task)
     reference = _reference(mutant.task)
     for args, kwargs in _inputs(mutant.task):
-        kind, expected = backprop_03.outcome(reference, args, kwargs)
-        received_kind, received = backprop_03.outcome(cell, args, kwargs)
+        kind, expected = backprop_03.outcome(reference, copy.deepcopy(args), kwargs)
+        given = copy.deepcopy(args)
+        received_kind, received = backprop_03.outcome(cell, given, kwargs)
         if received_kind == "value" and not backprop_03.same(expected, received):
             return
+        if received_kind == "value" and not backprop_03.same(list(args[1:]), list(given[1:])):
+            return  # same result, but the caller's arguments were modified in place
     pytest.fail(f"mutant gives the reference's results (or only crashes): {mutant.mistake}")
+
+
+@pytest.mark.parametrize("alternative", backprop_03.ALTERNATIVES, ids=lambda m: f"{m.task}: {m.mistake}")
+def test_alternative_matches_reference_and_keeps_its_arguments(alternative):
+    cell = backprop_03.define(alternative.code, alternative.task)
+    reference = _reference(alternative.task)
+    for args, kwargs in _inputs(alternative.task):
+        given = copy.deepcopy(args)
+        expected = backprop_03.outcome(reference, args, kwargs)
+        received = backprop_03.outcome(cell, given, kwargs)
+        assert expected[0] == received[0] == "value"
+        assert backprop_03.same(expected[1], received[1]), alternative.mistake
+        assert backprop_03.same(list(args[1:]), list(given[1:])), alternative.mistake
+
+
+# ---------------------------------------------------------------------------
+# Gradient descent on a list of matrices; the quiz answers
+# ---------------------------------------------------------------------------
+
+
+def _bowl_by_hand(targets, scales, start, lr, iters):
+    """Independent loop over every entry with ``math``: x := x - lr * s (x - c)."""
+    thetas = [[[float(v) for v in row] for row in t] for t in start]
+    costs = []
+    for step in range(iters + 1):
+        costs.append(sum(s / 2 * (x - c) ** 2 for t, T, s in zip(thetas, targets, scales)
+                         for row, crow in zip(t, T) for x, c in zip(row, crow)))
+        if step < iters:
+            thetas = [[[x - lr * s * (x - c) for x, c in zip(row, crow)] for row, crow in zip(t, T)]
+                      for t, T, s in zip(thetas, targets, scales)]
+    return thetas, costs
+
+
+@pytest.mark.parametrize("lr, iters", [(0.25, 3), (0.1, 0), (0.45, 7)])
+def test_network_gradient_descent_matches_closed_form_and_a_scalar_loop(lr, iters):
+    rng = np.random.default_rng(7)
+    targets = [rng.normal(size=(2, 3)), rng.normal(size=(1, 3))]
+    scales = [1.0, 2.0]
+    start = [rng.normal(size=(2, 3)), rng.normal(size=(1, 3))]
+    kept = [t.copy() for t in start]
+    thetas, costs = network_gradient_descent(LayerQuadraticCostGrad(targets, scales), start, lr, iters)
+    by_hand, costs_by_hand = _bowl_by_hand(targets, scales, start, lr, iters)
+    for t, h, c, s, t0 in zip(thetas, by_hand, targets, scales, kept):
+        np.testing.assert_allclose(t, np.array(h), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(t, c + (1 - lr * s) ** iters * (t0 - c), rtol=1e-12, atol=1e-14)  # closed form
+    np.testing.assert_allclose(costs, costs_by_hand, rtol=1e-12, atol=1e-14)
+    assert costs.shape == (iters + 1,)
+    for t, t0 in zip(start, kept):
+        np.testing.assert_array_equal(t, t0)
+
+
+def test_network_gradient_descent_learns_xor_with_backprop():
+    """From a seeded random start the cost falls monotonically and the net separates XOR."""
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 1, 1, 0])
+    rng = np.random.default_rng(1)
+    start = [rng.uniform(-1, 1, size=(2, 3)), rng.uniform(-1, 1, size=(2, 3))]
+    thetas, costs = network_gradient_descent(lambda t: backprop(t, X, y, 0.0), start, 2.0, 1000)
+    assert costs[-1] < 0.05 * costs[0]
+    assert np.all(np.diff(costs) <= 1e-12)  # a small enough step never goes uphill on this run
+    np.testing.assert_array_equal(np.argmax(forward_propagation(thetas, X)[-1], axis=1), y)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: network_gradient_descent(3.0, [np.zeros((1, 2))], 0.1, 2), r"cost_grad .*function"),
+    (lambda: network_gradient_descent(LayerQuadraticCostGrad([np.zeros((1, 2))], [1.0]), [], 0.1, 2), r"thetas"),
+    (lambda: network_gradient_descent(LayerQuadraticCostGrad([np.zeros((1, 2))], [1.0]), [np.zeros((1, 2))], 0.0, 2),
+     r"lr .*positive.*0\.0"),
+    (lambda: network_gradient_descent(LayerQuadraticCostGrad([np.zeros((1, 2))], [1.0]), [np.zeros((1, 2))], 0.1, -1),
+     r"iters .*>= 0.*-1"),
+    (lambda: network_gradient_descent(lambda t: (0.0, [np.zeros((2, 1))]), [np.zeros((1, 2))], 0.1, 1),
+     r"grads\[0\].*expected \(1, 2\).*received \(2, 1\)"),
+])
+def test_network_gradient_descent_errors_name_the_argument(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+def test_quiz_answers():
+    sizes = [4, 6, 3]
+    assert backprop_module.QUIZ_A == sum(b * (a + 1) for a, b in zip(sizes[:-1], sizes[1:]))
+    thetas = [np.zeros((6, 5)), np.zeros((3, 7))]
+    assert backprop_module.QUIZ_A == sum(g.size for g in backprop(thetas, np.zeros((2, 4)), [0, 2], 0.0)[1])
+    # de/dw = -2 (y - s_L) x_i with x_i = tanh(s_i): zero for (a) s_L = y, (b) x_i = 0, (c) s_i = 0.
+    assert {c.strip() for c in backprop_module.QUIZ_B.split(",")} == {"a", "b", "c"}
+    e, grads = tanh_regression_backprop([np.array([[0.0, 1.0]]), np.array([[0.3, 0.0]])], [0.0], 0.3)
+    assert e == 0.0 and not np.any(grads[1])  # (a), and (d) w = 0 does not zero its own gradient:
+    e, grads = tanh_regression_backprop([np.array([[0.0, 1.0]]), np.array([[0.0, 0.0]])], [0.5], 1.0)
+    assert grads[1][0, 1] != 0.0
+    assert backprop_module.QUIZ_C == "b"  # delta = dJ/dz (C.2)
