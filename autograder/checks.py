@@ -538,9 +538,14 @@ class Checker:
         """
         __tracebackhide__ = True
         got = self.backend.received("shape", name, list(_shape(received)))
-        got = tuple(int(n) for n in got) if isinstance(got, (list, tuple)) else got
+        try:
+            got = tuple(int(n) for n in got) if isinstance(got, (list, tuple)) else got
+        except (TypeError, ValueError):  # ("not an array",): a ragged list, e.g. matrices of several shapes
+            got = None
         message = None
-        if got != tuple(shape):
+        if got is None:
+            message = f"{name}: expected shape {tuple(shape)}, received a list of differently shaped parts (not an array)"
+        elif got != tuple(shape):
             message = f"{name}: expected shape {tuple(shape)}, received shape {got}"
             named = [words for words, s in (mistakes or {}).items() if got == tuple(s)]
             message += f" — this is exactly what you get if you {named[0]}" if named else ""
@@ -569,15 +574,16 @@ class Checker:
         facts = self.backend.raised(fn, args, kwargs)
         text = str(facts.get("message", ""))
         missing = [m for m in mentions if m not in text]
+        label = f"{getattr(fn, '__name__', 'function')}({_describe(args, kwargs)})"
         if not facts.get("raised"):
-            message = f"expected {exc_type.__name__}, but no exception was raised"
+            message = f"{label}: expected {exc_type.__name__}, but no exception was raised"
         elif exc_type.__name__ not in (facts.get("mro") or []):
-            message = f"expected {exc_type.__name__}, received {facts.get('type')}: {text}"
+            message = f"{label}: expected {exc_type.__name__}, received {facts.get('type')}: {text}"
         elif missing:
-            message = f"{exc_type.__name__} raised, but its message {text!r} does not mention {missing}"
+            message = f"{label}: {exc_type.__name__} raised, but its message {text!r} does not mention {missing}"
         else:
             message = None
-        self._verdict(f"{getattr(fn, '__name__', 'function')}({_describe(args, kwargs)})", message, uses)
+        self._verdict(label, message, uses)
 
     def expect_gradient(self, cost_grad, theta, name="gradient", *, tol=GRADCHECK_TOL, uses=()):
         """Check an analytic gradient against central differences of the same cost.

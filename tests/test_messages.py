@@ -348,3 +348,18 @@ def test_check_answer_rejects_and_explains(received, accepted):
         assert "because reasons" in message and "the answer is" in message
     else:
         assert "no answer given" in message
+
+
+def test_shape_check_of_a_ragged_list_says_so():
+    parts = [np.zeros((2, 3)), np.zeros((1, 4))]
+    with pytest.raises(ag.CheckFailed) as failed:
+        ag.expect_shape(parts, (2,), "thetas")
+    assert "differently shaped" in str(failed.value) and "(2,)" in str(failed.value)
+
+
+def test_expect_raises_names_the_call():
+    def unroll(x):
+        return x
+    with pytest.raises(ag.CheckFailed) as failed:
+        ag.expect_raises(ValueError, unroll, 3)
+    assert str(failed.value).startswith("unroll(3): expected ValueError")

@@ -41,7 +41,7 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "student"
 # What the lesson notebooks import besides the library (figures, 04's scipy.optimize)
 # and what `nbgrader validate` / JupyterLab need; the library itself imports only NumPy.
 NOTEBOOK_EXTRAS = ("matplotlib>=3.8", "scipy>=1.11", "jupyterlab>=4.0,<5", "ipykernel>=6.29",
-                   "nbgrader>=0.9.5,<0.10", "threadpoolctl>=3.1")
+                   "nbgrader>=0.9.5,<0.10", "threadpoolctl>=3.1", "scikit-learn>=1.3")
 # Never in a student's hands, at any depth of the distribution.
 FORBIDDEN_DIRS = ("solutions", "nnlab", "source", "keys", "tests")
 SKIP = ("__pycache__", ".ipynb_checkpoints")
