@@ -882,16 +882,16 @@ ag.score(ag.check_cases("largest_difference", ag.baked("largest_difference")), p
 # blue: too small).
 
 # %%
-_hunt_thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(4, 5), debug_initialize_weights(3, 4)]
-_hunt_X, _hunt_y = debug_initialize_weights(5, 2), np.arange(1, 6) % 3
-_hunt_shapes = [t.shape for t in _hunt_thetas]
+_hunt_shapes = [(5, 4), (4, 6), (3, 5)]
 
 
 def _hunt(lam):
     """(numgrad, grad) of buggy_backprop on the 3-5-4-3 debug network, with your numerical_gradient."""
-    cost = lambda p: buggy_backprop(roll(p, _hunt_shapes), _hunt_X, _hunt_y, lam)[0]
-    numgrad = numerical_gradient(cost, unroll(_hunt_thetas))
-    return numgrad, unroll(buggy_backprop(_hunt_thetas, _hunt_X, _hunt_y, lam)[1])
+    thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(4, 5), debug_initialize_weights(3, 4)]
+    X, y = debug_initialize_weights(5, 2), np.arange(1, 6) % 3
+    cost = lambda p: buggy_backprop(roll(p, _hunt_shapes), X, y, lam)[0]
+    numgrad = numerical_gradient(cost, unroll(thetas))
+    return numgrad, unroll(buggy_backprop(thetas, X, y, lam)[1])
 
 
 try:
@@ -908,8 +908,8 @@ try:
     plt.show()
     print("largest difference at (l, i, j) =", largest_difference(_diffs))
 except NotImplementedError:
-    print("Implement numerical_gradient, relative_difference, difference_by_layer and largest_difference "
-          "to see the heatmaps.")
+    print("Implement debug_initialize_weights, numerical_gradient, relative_difference, difference_by_layer "
+          "and largest_difference to see the heatmaps.")
 
 # %% [markdown]
 # **Your verdict** (2 points).  Set `BUG_LOCATION` to the `(l, i, j)` of the largest
@@ -964,7 +964,7 @@ try:
         _numgrad, _grad = _hunt(_lam)
         print(f"lam = {_lam:7g}: relative difference {relative_difference(_numgrad, _grad):.1e}")
 except NotImplementedError:
-    print("Implement numerical_gradient and relative_difference to see this.")
+    print("Implement debug_initialize_weights, numerical_gradient and relative_difference to see this.")
 
 # %% [markdown]
 # The bug is the same in every line, yet with $\lambda = 10^4$ it hides behind the
