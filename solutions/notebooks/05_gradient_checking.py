@@ -899,7 +899,7 @@ try:
     print(f"relative difference with lam = 0: {relative_difference(_numgrad, _grad):.2e}")
     _diffs = difference_by_layer(_numgrad, _grad, _hunt_shapes)
     _top = max(np.max(np.abs(d)) for d in _diffs)
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.2), gridspec_kw={"width_ratios": [4, 6, 5]})
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), layout="constrained", gridspec_kw={"width_ratios": [4, 6, 5]})
     for _l, (ax, _D) in enumerate(zip(axes, _diffs)):
         _im = ax.imshow(_D, cmap="RdBu_r", vmin=-_top, vmax=_top)
         ax.set(title=f"grad - numgrad, layer l = {_l}", xlabel="column j (0 = bias)", ylabel="row i",
