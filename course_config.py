@@ -34,7 +34,7 @@ ASSIGNMENTS = [
     Assignment("02_cost_functions", "cost_functions", "Cost functions", 28, "2027-01-25 17:00:00 UTC"),
     Assignment("03_backprop", "backprop", "The backprop derivation", 36, "2027-02-01 17:00:00 UTC"),
     Assignment("04_unrolling", "unrolling", "Unrolling parameters", 23, "2027-02-08 17:00:00 UTC"),
-    Assignment("05_gradient_checking", "gradient_checking", "Gradient checking", 20, "2027-02-15 17:00:00 UTC"),
+    Assignment("05_gradient_checking", "gradient_checking", "Gradient checking", 31, "2027-02-15 17:00:00 UTC"),
     Assignment("06_initialization", "initialization", "Random initialization", 20, "2027-02-22 17:00:00 UTC"),
     Assignment("07_optimizers", "optimizers", "First-order optimizers", 25, "2027-03-01 17:00:00 UTC"),
     Assignment("08_newton", "newton", "Newton vs first-order methods", 25, "2027-03-08 17:00:00 UTC"),
