@@ -19,7 +19,7 @@
 # **How this notebook is graded.** Each function has a visible test cell (the same kind of
 # check the grader runs) and a hidden test cell that checks more inputs — several shapes,
 # saturated outputs, the bias column — when your notebook is graded.  Only edit the cells
-# that say `YOUR CODE HERE`; keep names and signatures as they are.  Conventions: `X` has
+# that say `YOUR CODE HERE` and replace the `...` of each quick question; keep names and signatures as they are.  Conventions: `X` has
 # one example per **row**, shape `(m, n)`; labels `y` are integers `0..K-1`; a network's
 # weights are a list `thetas` in which `thetas[k]` (Python index $k = 0, 1, \dots$) is the
 # lectures' $\Theta^{(k+1)}$, of shape `(layer_sizes[k+1], layer_sizes[k] + 1)` — i.e.

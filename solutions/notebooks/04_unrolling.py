@@ -31,7 +31,7 @@
 #
 # **How this notebook is graded.** Each function has a visible test cell (run it: it is the
 # same kind of check the grader runs) and a hidden test cell that checks more inputs when your
-# notebook is graded.  Only edit the cells that say `YOUR CODE HERE`; keep names and
+# notebook is graded.  Only edit the cells that say `YOUR CODE HERE` or hold a `NAME = ...` placeholder (quick questions); keep names and
 # signatures as they are.  Conventions: `X` has one example per **row**, shape `(m, n)`;
 # labels `y` are integers `0..K-1`; `thetas[k]` (Python index $k = 0, 1, \dots$) is the lectures'
 # $\Theta^{(k+1)}$, of shape `(layer_sizes[k+1], layer_sizes[k] + 1)`, and its column 0

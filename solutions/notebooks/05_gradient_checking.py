@@ -26,7 +26,7 @@
 #
 # **How this notebook is graded.** Each function has a visible test cell (run it: it is the
 # same kind of check the grader runs) and a hidden test cell that checks more inputs when
-# your notebook is graded.  Only edit the cells that say `YOUR CODE HERE`; keep names and
+# your notebook is graded.  Only edit the cells that say `YOUR CODE HERE` or hold a `NAME = ...` placeholder (your answers); keep names and
 # signatures as they are.  `backprop`, `unroll` and `roll` from lessons 03 and 04 are given
 # to you further down, ready to use: here only the new functions are graded.
 
