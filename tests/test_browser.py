@@ -63,6 +63,10 @@ VIEWPORT = {"width": 1400, "height": 1000}
 #: validation).  Generous: the 2-core course machine runs at load 5-15.
 EVENT_TIMEOUT_S = 240
 SERVER_START_TIMEOUT_S = 120
+#: A menu item must be there and enabled by then.
+CLICK_TIMEOUT_S = 30
+#: After Run All, figures decode and MathJax typesets: a page that has not changed for this long is done.
+RENDER_SETTLE_S = 5
 GRADING_TIMEOUT_S = 600
 #: ``nbgrader validate`` cuts traceback lines after this many characters (see
 #: ``autograder/display.py``); a failure message line must fit.
@@ -155,8 +159,9 @@ class LabServer:
         self.port = _free_port()
         self.token = secrets.token_hex(24)
         self.url = f"http://127.0.0.1:{self.port}"
+        self.course.mkdir(parents=True)
         for aid in lessons:
-            (self.course / aid).mkdir(parents=True)
+            (self.course / aid).mkdir()
         settings = self.home / "settings" / "@jupyterlab"
         # Every cell in the DOM (JupyterLab 4 virtualizes long notebooks); no news prompt over the page.
         self._write(settings / "notebook-extension" / "tracker.jupyterlab-settings", {"windowingMode": "none"})
@@ -275,17 +280,18 @@ class Lab:
         self.page.wait_for_function(READY_JS, arg=n_cells, polling=100)
 
     def menu(self, top, item):
-        self.page.get_by_role("menuitem", name=top, exact=True).click()
-        self.page.get_by_role("menuitem", name=item, exact=True).click()
+        self.page.get_by_role("menuitem", name=top, exact=True).click(timeout=CLICK_TIMEOUT_S * 1000)
+        self.page.get_by_role("menuitem", name=item, exact=isinstance(item, str)).click(
+            timeout=CLICK_TIMEOUT_S * 1000)
 
     def run_all(self, first_code):
         self.menu("Run", "Run All Cells")
         self.page.wait_for_function(RAN_FROM_JS, arg=first_code, polling=100)
 
-    def run_from(self, index):
-        """Select cell ``index`` and Run > Run Selected Cell and All Below."""
+    def run_from(self, index, last=False):
+        """Select cell ``index`` and Run > Run Selected Cell and All Below (JupyterLab disables it on the last cell)."""
         self.cell(index, ".jp-InputPrompt").click()
-        self.menu("Run", "Run Selected Cell and All Below")
+        self.menu("Run", re.compile(r"^Run Selected Cells? and Do not Advance") if last else "Run Selected Cell and All Below")
         self.page.wait_for_function(RAN_FROM_JS, arg=index, polling=100)
 
     def cell(self, index, selector=None):
@@ -296,6 +302,24 @@ class Lab:
 
     def state(self):
         return self.page.evaluate(STATE_JS)
+
+    def wait_ran(self, index, first):
+        """Until cell ``index`` has an execution count, or the run from cell ``first`` stopped before it."""
+        self.page.wait_for_function(
+            "([k, first]) => window.jupyterapp.shell.currentWidget.content.widgets[k].model.executionCount !== null"
+            f" || ({RAN_FROM_JS})(first)", arg=[index, first], polling=50)
+
+    def kernel_cpu_seconds(self):
+        """CPU time (user + system) of the kernels this server runs, from /proc."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in _processes_mentioning(str(self.server.home / "runtime")):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return total
 
     def show(self, index):
         self.cell(index).scroll_into_view_if_needed()
@@ -364,19 +388,24 @@ class GradingJob:
 
 
 @pytest.fixture(scope="module")
-def grading():
+def grading(request):
+    """The feedback page's grading, started before the browser so that it runs while the browser works."""
     if shutil.which("chromium") is None:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run installs it)")
-    job = GradingJob(LESSONS[0])  # started first: it runs while the browser works
+    if not any(item.originalname == "test_feedback_page" for item in request.session.items):
+        yield None  # not selected (-k): no grading to wait for
+        return
+    job = GradingJob(LESSONS[0])
     yield job
     job.stop()
 
 
 @pytest.fixture(scope="module")
 def lab(grading):
-    server = LabServer(LESSONS).start()
+    server = LabServer(LESSONS + ["zz_synthetic"])
     browser = None
     try:
+        server.start()
         browser = Browser()
         yield Lab(server, browser)
     finally:
@@ -385,7 +414,7 @@ def lab(grading):
         server.stop()
 
 
-# ------------------------------------------------------------------ checks
+# ------------------------------------------------------------------ what the student sees, judged
 
 def _cell_label(nb, k):
     meta = nbgrader_meta(nb.cells[k])
@@ -395,6 +424,79 @@ def _cell_label(nb, k):
 
 def _squash(text):
     return "".join(text.split())
+
+
+def untouched_findings(nb, state):
+    """Judge a run of the untouched notebook: (crashes, unreadable failures, errors in visible tests).
+
+    A crash is an error output in any cell but a visible test cell.  A failure is
+    unreadable when its message is not on the page, it shows a frame of the checking
+    library, or (a ``CheckFailed``) a message line is longer than ``nbgrader
+    validate`` keeps.
+    """
+    tests = set(visible_test_cells(nb))
+    crashes, unreadable, errors = [], [], []
+    for k, cell in enumerate(state):
+        for out in (o for o in cell["outputs"] if o["type"] == "error"):
+            if k not in tests:
+                crashes.append(f"{_cell_label(nb, k)}: {out['ename']}: {out['evalue'] or ''}")
+                continue
+            errors.append((k, out))
+            shown, problems = cell["text"], []
+            if out["ename"] not in shown or _squash(out["evalue"] or "") not in _squash(shown):
+                problems.append("its message is not shown")
+            if LIBRARY_DIR in shown:
+                problems.append("it shows frames of the checking library")
+            if out["ename"] == "CheckFailed":
+                if not (out["evalue"] or "").strip():
+                    problems.append("an empty CheckFailed message")
+                start = shown.find("CheckFailed:")
+                long = [ln for ln in shown[start:].splitlines() if len(ln) > VALIDATE_LINE_CHARS]
+                if long:
+                    problems.append(f"message lines longer than {VALIDATE_LINE_CHARS} characters: {long[:2]}")
+            if problems:
+                unreadable.append(f"{_cell_label(nb, k)} {out['ename']}: " + "; ".join(problems)
+                                  + f"\n{shown[-1500:]}")
+    return crashes, unreadable, errors
+
+
+def reference_findings(nb, state):
+    """Judge a run of the filled-in notebook: every problem a student would see, as sentences."""
+    problems = []
+    for k, cell in enumerate(state):
+        if nb.cells[k].cell_type == "markdown":
+            want = len(math_spans(nb.cells[k].source))
+            if cell["math"] < want or cell["math_errors"]:
+                problems.append(f"{_cell_label(nb, k)}: {want} formula(s), {cell['math']} typeset, "
+                                f"{cell['math_errors']} MathJax error(s)")
+        if nb.cells[k].cell_type != "code":
+            continue
+        if cell["count"] is None:
+            problems.append(f"{_cell_label(nb, k)} did not run")
+        for out in cell["outputs"]:
+            if out["type"] == "error":
+                problems.append(f"{_cell_label(nb, k)}: {out['ename']}: {out['evalue'] or ''}")
+            if out["type"] in ("display_data", "execute_result") and out["plain"].startswith("<Figure size") \
+                    and not any(m.startswith("image/") for m in out["mimes"]):
+                problems.append(f"{_cell_label(nb, k)}: a figure shown as text: {out['plain']!r}")
+        n_images = sum(any(m.startswith("image/") for m in o["mimes"]) for o in cell["outputs"])
+        if len(cell["images"]) < n_images or not all(cell["images"]):
+            problems.append(f"{_cell_label(nb, k)}: {n_images} figure(s), rendered image widths {cell['images']}")
+    for k in visible_test_cells(nb):
+        if not PASS_LINE.search(state[k]["text"]):
+            problems.append(f"{_cell_label(nb, k)}: no pass line, shows {state[k]['text'][-300:]!r}")
+    return problems
+
+
+# ------------------------------------------------------------------ driving a run
+
+REPORT = {}  # per lesson: what the runs showed and how long they took (build/browser/report.json)
+
+
+def _note(aid, **facts):
+    REPORT.setdefault(aid, {}).update(facts)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "report.json").write_text(json.dumps(REPORT, indent=1))
 
 
 def _run_to_end(lab, nb):
@@ -409,114 +511,106 @@ def _run_to_end(lab, nb):
             return stops
         stops += 1
         assert stops <= len(code), "Run Selected Cell and All Below made no progress"
-        lab.run_from(pending[0])
+        lab.run_from(pending[0], last=pending[0] == len(nb.cells) - 1)
 
 
 def _aligned(state, nb):
     assert [c["id"] for c in state] == [c.get("id") for c in nb.cells], "the page shows another notebook"
 
 
-@pytest.mark.parametrize("aid", LESSONS)
-def test_untouched_release(lab, aid):
-    """Run All on the release as fetched: only visible tests fail, each failure readable."""
-    nb = nbformat.read(str(release_notebook(ROOT, aid)), as_version=4)
-    tests = set(visible_test_cells(nb))
-    path = lab.server.put(aid, nb)
+def run_untouched(lab, name, nb):
+    """Open ``nb`` as ``name`` and run it to the end, stop after stop; the page's state."""
+    path = lab.server.put(name, nb)
+    t0 = time.perf_counter()
     try:
         lab.open(path, len(nb.cells))
-        _run_to_end(lab, nb)
+        stops = _run_to_end(lab, nb)
         state = lab.state()
         _aligned(state, nb)
-        crashes, unreadable, errors = [], [], []
-        for k, cell in enumerate(state):
-            for out in (o for o in cell["outputs"] if o["type"] == "error"):
-                if k not in tests:
-                    crashes.append(f"{_cell_label(nb, k)}: {out['ename']}: {out['evalue'] or ''}")
-                    continue
-                errors.append((k, out))
-                shown = cell["text"]
-                problems = []
-                if f"{out['ename']}" not in shown or _squash(out["evalue"] or "") not in _squash(shown):
-                    problems.append("its message is not shown")
-                if LIBRARY_DIR in shown:
-                    problems.append("it shows frames of the checking library")
-                if out["ename"] == "CheckFailed":
-                    start = shown.find("CheckFailed:")
-                    long = [ln for ln in shown[start:].splitlines() if len(ln) > VALIDATE_LINE_CHARS]
-                    if long:
-                        problems.append(f"message lines longer than {VALIDATE_LINE_CHARS} characters: {long[:2]}")
-                if problems:
-                    unreadable.append(f"{_cell_label(nb, k)} {out['ename']}: " + "; ".join(problems)
-                                      + f"\n{shown[-1500:]}")
-        if errors:
-            lab.show(errors[0][0])
-        lab.shot(f"{aid}-untouched")
-        assert not crashes, "cells that are not visible tests crash on the untouched notebook:\n" + "\n".join(crashes)
-        assert errors, "no visible test fails on the untouched notebook"
-        assert not unreadable, "unreadable failures:\n" + "\n\n".join(unreadable)
-        first_check = next((out for _, out in errors if out["ename"] == "CheckFailed"), None)
-        if first_check is not None:
-            assert first_check["evalue"].strip(), "a CheckFailed with an empty message"
+        _note(name, untouched_s=round(time.perf_counter() - t0, 1), untouched_stops=stops)
+        first_error = next((k for k, c in enumerate(state) if any(o["type"] == "error" for o in c["outputs"])), None)
+        if first_error is not None:
+            lab.show(first_error)
+        lab.shot(f"{name}-untouched")
+        return state
     finally:
-        lab.shot(f"{aid}-untouched-end")
         lab.close()
+
+
+def run_filled(lab, name, nb, validate):
+    """Open ``nb`` as ``name``, Run All, wait for figures and formulas; (state, Validate's verdict or None)."""
+    path = lab.server.put(name, nb)
+    code = [k for k, c in enumerate(nb.cells) if c.cell_type == "code"]
+    tests = visible_test_cells(nb)
+    maths = [len(math_spans(c.source)) if c.cell_type == "markdown" else 0 for c in nb.cells]
+    t0 = time.perf_counter()
+    try:
+        lab.open(path, len(nb.cells))
+        t_open = time.perf_counter() - t0
+        lab.menu("Run", "Run All Cells")
+        if tests:
+            lab.wait_ran(tests[-1], code[0])
+        t_tests = time.perf_counter() - t0
+        lab.page.wait_for_function(RAN_FROM_JS, arg=code[0], polling=100)
+        # Figures decode and MathJax typesets asynchronously: wait until everything is rendered, or
+        # nothing changed for RENDER_SETTLE_S (what is still missing then is reported from the state).
+        lab.page.wait_for_function(
+            """([want, settle]) => { const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+                 const now = [], done = cells.every((c, k) => {
+                   const images = Array.from(c.node.querySelectorAll('.jp-OutputArea img')).map(im => im.complete);
+                   const math = c.node.querySelectorAll('.jp-MarkdownOutput mjx-container').length;
+                   now.push(images.join(), math);
+                   return images.every(Boolean) && math >= want[k]; });
+                 const sig = now.join('|'), t = Date.now();
+                 if (window.__nnlabRendered !== sig) { window.__nnlabRendered = sig; window.__nnlabSince = t; }
+                 return done || t - window.__nnlabSince > settle; }""",
+            arg=[maths, RENDER_SETTLE_S * 1000], polling=200)
+        state = lab.state()
+        _aligned(state, nb)
+        _note(name, open_s=round(t_open, 1), to_visible_tests_s=round(t_tests, 1),
+              rendered_s=round(time.perf_counter() - t0, 1))
+        figures = [k for k in code if state[k]["images"]]
+        lab.show(figures[0] if figures else (tests or code)[-1])
+        lab.shot(f"{name}-reference")
+        verdict = None
+        if validate:
+            t1 = time.perf_counter()
+            verdict = lab.validate()
+            _note(name, validate_s=round(time.perf_counter() - t1, 1))
+            lab.shot(f"{name}-validate")
+            lab.dismiss_dialog()
+        return state, verdict
+    finally:
+        lab.close()
+
+
+# ------------------------------------------------------------------ tests
+
+@pytest.mark.parametrize("aid", LESSONS)
+def test_untouched_release(lab, aid):
+    """Run All on the release as fetched (and on after each stop): only visible tests fail, each readably."""
+    nb = nbformat.read(str(release_notebook(ROOT, aid)), as_version=4)
+    state = run_untouched(lab, aid, nb)
+    crashes, unreadable, errors = untouched_findings(nb, state)
+    _note(aid, untouched_errors=[f"{nbgrader_meta(nb.cells[k]).get('grade_id')}: {o['ename']}" for k, o in errors],
+          crashes=crashes)
+    assert not crashes, "cells that are not visible tests crash on the untouched notebook:\n" + "\n".join(crashes)
+    assert errors, "no visible test fails on the untouched notebook"
+    assert not unreadable, "unreadable failures:\n" + "\n\n".join(unreadable)
 
 
 @pytest.mark.parametrize("aid", LESSONS)
 def test_reference_answers(lab, aid):
     """The reference answers typed in: every visible test passes, figures and formulas render, Validate agrees."""
     nb = make_submission(ROOT, aid)
-    tests = visible_test_cells(nb)
-    path = lab.server.put(aid, nb)
-    code = [k for k, c in enumerate(nb.cells) if c.cell_type == "code"]
-    maths = {k: len(math_spans(c.source)) for k, c in enumerate(nb.cells) if c.cell_type == "markdown"}
-    try:
-        lab.open(path, len(nb.cells))
-        lab.run_all(code[0])
-        # Figures decode and MathJax typesets asynchronously: wait until they are done (or time out).
-        lab.page.wait_for_function(
-            """want => window.jupyterapp.shell.currentWidget.content.widgets.every((c, k) =>
-                 Array.from(c.node.querySelectorAll('.jp-OutputArea img')).every(im => im.complete)
-                 && c.node.querySelectorAll('.jp-MarkdownOutput mjx-container').length >= (want[k] || 0))""",
-            arg=[maths.get(k, 0) for k in range(len(nb.cells))], polling=200, timeout=60_000)
-        state = lab.state()
-        _aligned(state, nb)
-        problems = []
-        for k in code:
-            cell = state[k]
-            if cell["count"] is None:
-                problems.append(f"{_cell_label(nb, k)} did not run")
-            for out in cell["outputs"]:
-                if out["type"] == "error":
-                    problems.append(f"{_cell_label(nb, k)}: {out['ename']}: {out['evalue']}")
-                if out["type"] in ("display_data", "execute_result") and out["plain"].startswith("<Figure size") \
-                        and not any(m.startswith("image/") for m in out["mimes"]):
-                    problems.append(f"{_cell_label(nb, k)}: a figure shown as text: {out['plain']!r}")
-            n_images = sum(any(m.startswith("image/") for m in o["mimes"]) for o in cell["outputs"])
-            if len(cell["images"]) < n_images or not all(cell["images"]):
-                problems.append(f"{_cell_label(nb, k)}: {n_images} figure(s), rendered images {cell['images']}")
-        for k in tests:
-            if not PASS_LINE.search(state[k]["text"]):
-                problems.append(f"{_cell_label(nb, k)}: no pass line, shows {state[k]['text'][-300:]!r}")
-        for k, want in maths.items():
-            if state[k]["math"] < want or state[k]["math_errors"]:
-                problems.append(f"{_cell_label(nb, k)}: {want} formula(s), {state[k]['math']} typeset, "
-                                f"{state[k]['math_errors']} MathJax error(s)")
-        figures = [k for k in code if state[k]["images"]]
-        lab.show(figures[0] if figures else tests[-1])
-        lab.shot(f"{aid}-reference")
-        assert not problems, "\n".join(problems)
-        assert figures or not any(any(m.startswith("image/") for m in o["mimes"]) for c in state
-                                  for o in c["outputs"])
-        if nbgrader_lab_extension():
-            verdict, text = lab.validate()
-            lab.shot(f"{aid}-validate")
-            lab.dismiss_dialog()
-            assert "validation-success" in verdict.split() and "Success" in text, \
-                f"Validate says ({verdict}):\n{text[:3000]}"
-    finally:
-        lab.shot(f"{aid}-reference-end")
-        lab.close()
+    validate = nbgrader_lab_extension()
+    state, verdict = run_filled(lab, aid, nb, validate)
+    problems = reference_findings(nb, state)
+    assert not problems, "\n".join(problems)
+    if validate:
+        classes, text = verdict
+        assert "validation-success" in classes.split() and "Success" in text, \
+            f"Validate says ({classes}):\n{text[:3000]}"
 
 
 def test_feedback_page(lab, grading):
@@ -539,3 +633,42 @@ def test_feedback_page(lab, grading):
     flat = _squash(text)
     shown = [line for line in hidden if _squash(line) in flat]
     assert not shown, f"the feedback page shows hidden-test text: {shown[:3]}"
+
+
+def _synthetic_notebook():
+    """A notebook with one defect of each kind the checks above must catch, and one healthy cell of each."""
+    def locked(source, **meta):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True, "schema_version": 3,
+                                     "grade_id": f"cell{len(cells)}", **meta}
+        return cell
+    cells = []
+    cells.append(locked("import matplotlib.pyplot as plt\nfrom IPython.display import display"))
+    cells.append(nbformat.v4.new_markdown_cell(r"Fine: $x^2$ and $$\sum_i w_i$$; broken: $\frac{1}{2$."))
+    cells.append(locked("_x = 1  # a visible test that prints no pass line", grade=True, points=1))
+    cells.append(locked("plt.plot([0, 1]); plt.show()  # a figure that renders"))
+    cells.append(locked("display({'image/png': 'bm90IGEgcG5n'}, raw=True)  # an image that cannot decode"))
+    cells.append(locked("raise RuntimeError('a given cell that crashes')"))
+    cells.append(locked("import autograder.display as _d\n_d.pass_line(5)  # fails inside the library",
+                        grade=True, points=1))
+    cells.append(locked("class CheckFailed(Exception):  # not the library's: one unwrapped line\n    pass\n"
+                        "raise CheckFailed('where: expected 1, received 2 ' + 'x' * 100)", grade=True, points=1))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    return nb
+
+
+def test_checks_catch_defects(lab):
+    """The judging above is not vacuous: a synthetic notebook's defects are each found, its healthy cells not."""
+    nb = _synthetic_notebook()
+    name = "zz_synthetic"
+    crashes, unreadable, errors = untouched_findings(nb, run_untouched(lab, name, nb))
+    assert [c.split()[1] for c in crashes] == ["5"], crashes
+    assert [k for k, _ in errors] == [6, 7], errors
+    assert len(unreadable) == 2 and "frames of the checking library" in unreadable[0] \
+        and "longer than" in unreadable[1], unreadable
+    state, _ = run_filled(lab, name, nb, validate=False)
+    problems = reference_findings(nb, state)
+    found = {int(p.split()[1]) for p in problems}
+    assert found == {1, 2, 4, 5, 6, 7}, "\n".join(problems)
+    assert any("MathJax error" in p and p.startswith("cell 1") for p in problems)
