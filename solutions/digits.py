@@ -248,14 +248,19 @@ X_train, X_val, X_test = (scale_images(DIGITS[f"X_{part}"]) for part in ("train"
 y_train, y_val, y_test = (DIGITS[f"y_{part}"] for part in ("train", "val", "test"))
 
 #: 64 pixels -> 25 hidden sigmoid units -> 10 digits.
+# (A ``# stub:`` line is what the student's placeholder line ``NAME = ...  # <note>`` says.)
+# stub: replace ... with the layer sizes, a list [64, <hidden units>, 10]
 LAYER_SIZES = [64, 25, 10]
 #: Regularization strength, chosen on the validation split (see the notebook).
+# stub: replace ... with lambda, a number >= 0 (compare a few in section 7)
 LAM = 0.3
 #: L-BFGS-B iterations: validation accuracy stops improving well before.
+# stub: replace ... with the number of iterations, e.g. 100
 MAXITER = 150
 
 # Matrices this small gain nothing from BLAS threads, and on a busy shared machine threads that
 # compete for cores make training many times slower: one thread while the module trains.
 _one_thread = threadpool_limits(limits=1)
+# stub: replace ... with what your train_digits returns on X_train, y_train with these settings
 TRAINED_THETAS = train_digits(LAYER_SIZES, X_train, y_train, LAM, rng=np.random.default_rng(0), maxiter=MAXITER)
 _one_thread.restore_original_limits()

@@ -41,8 +41,8 @@
 # A network trained on the test images gets 0 for this part: held-out means held out.  (If your
 # `predict` is wrong, the accuracy is measured with the correct rule instead — that mistake is
 # charged once, in `predict`'s own tests.)  Training must finish in seconds: the whole notebook
-# runs in well under a minute.  Only edit the cells that say `YOUR CODE HERE`; keep names and
-# signatures as they are.  Conventions: `X` has one example per **row**, shape `(m, n)`; labels
+# runs in well under a minute.  Only edit the cells that say `YOUR CODE HERE` or assign
+# `NAME = ...` (replace the `...`); keep names and signatures as they are.  Conventions: `X` has one example per **row**, shape `(m, n)`; labels
 # `y` are integers `0..K-1`; `thetas[l]` has shape $(s_{l+1}, s_l + 1)$, column 0 multiplies the
 # bias unit.
 
@@ -517,11 +517,13 @@ except NotImplementedError:
 # %% [markdown]
 # ## 8. Your network: `TRAINED_THETAS`
 #
-# Define four names in the cell below: the architecture `LAYER_SIZES` (a list starting with 64
-# and ending with 10), the regularization `LAM`, the training length `MAXITER`, and
-# `TRAINED_THETAS`, the list of weight matrices your `train_digits` returns when it trains on the
-# **training** split (`X_train`, `y_train`) with these settings and a seeded generator.  Keep it quick: this cell runs when your notebook is graded, within the
-# notebook's time limit (a few seconds is plenty here).  The grader classifies the held-out
+# The cell below has four lines `NAME = ...`: replace each `...` (the names are graded, keep them
+# exactly).  The architecture `LAYER_SIZES` (a list starting with 64 and ending with 10), the
+# regularization `LAM`, the training length `MAXITER`, and `TRAINED_THETAS`, the list of weight
+# matrices your `train_digits` returns when it trains on the **training** split (`X_train`,
+# `y_train`) with these settings and a seeded generator (`rng=np.random.default_rng(0)`, say).
+# Keep it quick: this cell runs when your notebook is graded, within the notebook's time limit
+# (a few seconds is plenty here).  The grader classifies the held-out
 # **test** images with `predict(TRAINED_THETAS, X)` (pixels scaled to $[0, 1]$) and scores the
 # accuracy on the scale at the top of the notebook: full marks from 0.95.  The reference reaches
 # about 0.98.
@@ -529,6 +531,28 @@ except NotImplementedError:
 # %% solution="LAYER_SIZES LAM MAXITER TRAINED_THETAS"
 
 # %% test="TRAINED_THETAS" points=1
+# First the four names, one by one: a `...` still in place fails here, by name, before anything uses it.
+for _name, _value, _what in [("LAYER_SIZES", LAYER_SIZES, "a list such as [64, 25, 10]"),
+                             ("LAM", LAM, "a number >= 0"),
+                             ("MAXITER", MAXITER, "a number of iterations"),
+                             ("TRAINED_THETAS", TRAINED_THETAS, "the weights your train_digits returns")]:
+    ag.expect_close(int(_value is ...), 0, f"number of `...` still in {_name}",
+                    mistakes={f"left `{_name} = ...` as it was: replace the ... with {_what}": 1})
+_ends = ([LAYER_SIZES[0], LAYER_SIZES[-1]] if isinstance(LAYER_SIZES, (list, tuple, np.ndarray)) and len(LAYER_SIZES)
+         else [])
+ag.expect_close(_ends, [64, 10], "first and last of LAYER_SIZES (64 pixels in, 10 digits out)")
+
+
+def _number(value):
+    """Whether ``value`` is one real number (not a bool, a string or a list)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+ag.expect_close(bool(_number(LAM) and LAM >= 0), True, "LAM is a number >= 0")
+ag.expect_close(bool(_number(MAXITER) and MAXITER >= 1), True, "MAXITER is a number >= 1")
+ag.expect_close(bool(isinstance(TRAINED_THETAS, (list, tuple)) and len(TRAINED_THETAS)
+                     and all(np.ndim(t) == 2 for t in TRAINED_THETAS)), True,
+                "TRAINED_THETAS is a list of 2-D weight matrices, one per layer")
 ag.expect_close(np.shape(TRAINED_THETAS[0])[1], 65, "columns of TRAINED_THETAS[0] (64 pixels + the bias)")
 ag.expect_close(np.shape(TRAINED_THETAS[-1])[0], 10, "rows of TRAINED_THETAS[-1] (one output unit per digit)")
 ag.expect_close(bool(accuracy(y_val, predict(TRAINED_THETAS, X_val)) >= 0.95), True,
@@ -537,6 +561,7 @@ ag.expect_close(bool(accuracy(y_val, predict(TRAINED_THETAS, X_val)) >= 0.95), T
 # %% hidden="TRAINED_THETAS" points=11
 _cases = ag.baked("digit_labels")  # images of the three splits; their labels only reach the grader
 _thetas = ag.student("TRAINED_THETAS")
+_settings = {_n: ag.student(_n) for _n in ("LAYER_SIZES", "LAM", "MAXITER")}  # only to name a `...` left in them
 _pred = {c["label"]: ag.call("predict", [_thetas, np.asarray(c["args"][0], dtype=float) / 16.0]) for c in _cases}
 _r = ag.Result("TRAINED_THETAS: accuracy on the held-out test images")
 if ag.GRADER:
@@ -545,6 +570,9 @@ if ag.GRADER:
 
     def _structure(thetas):
         """None for a list of finite matrices of a 64-...-10 network, else what is wrong."""
+        if thetas is ...:
+            return ("TRAINED_THETAS is still ... — replace it with the weights your train_digits returns on "
+                    "X_train, y_train (section 8)")
         if thetas is None:
             return "TRAINED_THETAS is not defined: run the cell that trains your network (and fix any error in it)"
         if isinstance(thetas, np.ndarray) and thetas.ndim == 1:
@@ -570,6 +598,9 @@ if ag.GRADER:
         return None
 
     _problem = _structure(_thetas)
+    _untouched = [_n for _n, _v in _settings.items() if _v is ...]
+    if _problem and _untouched:  # the likely cause: training with a `...` raised before TRAINED_THETAS was set
+        _problem += "; " + ", ".join(f"{_n} is still ... — replace it" for _n in _untouched)
     if _problem:
         _r.fail(_problem)
     else:
@@ -636,6 +667,8 @@ ag.score(_r, points=11)
 
 # %%
 try:
+    if LAM is ...:
+        raise ValueError("LAM is still ...")
     _sizes = [64, 25, 10]
     _p0 = unroll(initialize_network(_sizes, rng=np.random.default_rng(0), scheme="uniform"))
     _costs, _val_acc = [], [accuracy(y_val, predict(roll(_p0, layer_shapes(_sizes)), X_val))]
@@ -670,8 +703,9 @@ try:
     axes[2].legend()
     plt.tight_layout()
     plt.show()
-except (NotImplementedError, NameError):
-    print("Implement train_digits, predict and the cell of section 8 to draw the learning curves.")
+except (NotImplementedError, NameError, TypeError, ValueError) as _err:
+    print(f"No figure yet ({type(_err).__name__}: {_err}).\n"
+          "Implement train_digits and predict and replace the ... of LAM (section 8) to draw the learning curves.")
 
 # %% [markdown]
 # ## 10. Which digits get confused: `confusion_matrix`
@@ -724,6 +758,8 @@ ag.score(ag.check_cases("confusion_matrix", ag.baked("confusion_matrix")), point
 
 # %%
 try:
+    if TRAINED_THETAS is ...:
+        raise ValueError("TRAINED_THETAS is still ...")
     _pred_test = predict(TRAINED_THETAS, X_test)
     _C = confusion_matrix(y_test, _pred_test, 10)
     fig, ax = plt.subplots(figsize=(5.5, 5))
@@ -737,8 +773,10 @@ try:
     _off = _C - np.diag(np.diag(_C))
     _i, _j = np.unravel_index(np.argmax(_off), _off.shape)
     print(f"most frequent confusion: {_off[_i, _j]} image(s) of a {_i} read as a {_j}")
-except (NotImplementedError, NameError):
-    print("Implement predict, confusion_matrix and the cell of section 8 to see the confusion matrix.")
+except (NotImplementedError, NameError, TypeError, ValueError) as _err:
+    print(f"No figure yet ({type(_err).__name__}: {_err}).\n"
+          "Implement predict and confusion_matrix and replace the ... of TRAINED_THETAS (section 8) to see the "
+          "confusion matrix.")
 
 # %% [markdown]
 # ## 11. What the hidden units look at
@@ -751,6 +789,8 @@ except (NotImplementedError, NameError):
 
 # %%
 try:
+    if TRAINED_THETAS is ...:
+        raise ValueError("TRAINED_THETAS is still ...")
     _W = np.asarray(TRAINED_THETAS[0], dtype=float)[:, 1:]
     _W = _W / np.abs(_W).max(axis=1, keepdims=True)  # each unit on its own scale, -1..1
     plt.figure(figsize=(10, 1.2 * np.ceil(len(_W) / 10)))
@@ -759,8 +799,9 @@ try:
     plt.title("hidden units of TRAINED_THETAS[0], left to right, top to bottom: weights on the 64 pixels "
               "(red +, blue -)")
     plt.show()
-except (NotImplementedError, NameError, IndexError, ValueError):
-    print("Train your network (section 8) to see its hidden units.")
+except (NotImplementedError, NameError, IndexError, TypeError, ValueError) as _err:
+    print(f"No figure yet ({type(_err).__name__}: {_err}).\n"
+          "Train your network: replace the ... of TRAINED_THETAS (section 8) to see its hidden units.")
 
 # %% [markdown]
 # ## Summary

@@ -180,6 +180,15 @@ MUTANTS: list[Mutant] = [
     _variant("TRAINED_THETAS", "off-by-one labels: trains on (y + 1) mod 10",
              r"labels shifted by one",
              "X_train, y_train, LAM", "X_train, (y_train + 1) % 10, LAM"),
+    # --- TRAINED_THETAS: a released `NAME = ...` line left as it was ------------------
+    _variant("TRAINED_THETAS", "leaves the released line `TRAINED_THETAS = ...` as it was",
+             r"TRAINED_THETAS is still \.\.\. — replace it",
+             "TRAINED_THETAS = train_digits(LAYER_SIZES, X_train, y_train, LAM, rng=np.random.default_rng(0), maxiter=MAXITER)",
+             "TRAINED_THETAS = ..."),
+    # As released: the placeholder line of TRAINED_THETAS runs first, then training raises on LAM's `...`.
+    _variant("TRAINED_THETAS", "leaves `LAM = ...` as it was: training raises, TRAINED_THETAS stays ...",
+             r"TRAINED_THETAS is still \.\.\..*LAM is still \.\.\. — replace it",
+             "LAM = 0.3\nMAXITER = 150\n", "LAM = ...\nMAXITER = 150\nTRAINED_THETAS = ...\n"),
 ]
 
 

@@ -368,6 +368,16 @@ def test_mutant_differs_from_reference(mutant):
 @pytest.mark.parametrize("mutant", [m for m in digits_09.MUTANTS if m.task == "TRAINED_THETAS"],
                          ids=lambda m: m.mistake)
 def test_trained_thetas_mutant_is_worse_on_held_out_images(mutant):
+    ns = _namespace()
+    lines = mutant.code.splitlines()
+    if "TRAINED_THETAS = ..." in lines:
+        # a released placeholder left in place: the cell leaves (or, raising, keeps) TRAINED_THETAS = ...
+        try:
+            exec(compile(mutant.code, "<cell TRAINED_THETAS>", "exec"), ns)  # noqa: S102 - our own catalogue
+        except TypeError as err:  # training with a `...` setting fails on the first arithmetic
+            assert "ellipsis" in str(err), err
+        assert ns["TRAINED_THETAS"] is Ellipsis
+        return
     thetas = _define(mutant.code, "TRAINED_THETAS")
     shapes = [np.shape(t) for t in thetas] if isinstance(thetas, list) else None
     if shapes != [(25, 65), (10, 26)]:
@@ -397,3 +407,12 @@ def test_alternatives_are_correct(alt):
         cell = _define(alt.code, alt.task)
         for (args, kwargs), (args2, kwargs2) in zip(_inputs(alt.task), _inputs(alt.task)):
             assert backprop_03.same(getattr(digits, alt.task)(*args, **kwargs), cell(*args2, **kwargs2))
+
+
+@pytest.mark.parametrize("name", ["LAYER_SIZES", "LAM", "MAXITER", "TRAINED_THETAS"])
+def test_constant_releases_as_a_placeholder_with_its_own_note(name):
+    """The student's cell shows `NAME = ...  # replace ... with <what>`, from the `# stub:` line in solutions/."""
+    from nnlab.build import DEFAULT_STUB_NOTE, definition_source
+    first = definition_source(digits, name, solution=True).splitlines()[0]
+    assert first.startswith(f"{name} = ...  # replace ... with "), first
+    assert DEFAULT_STUB_NOTE not in first, first
