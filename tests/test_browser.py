@@ -402,6 +402,8 @@ def grading(request):
 
 @pytest.fixture(scope="module")
 def lab(grading):
+    for old in ARTIFACTS.glob("*.png"):  # screenshots of an earlier run would mislead
+        old.unlink()
     server = LabServer(LESSONS + ["zz_synthetic"])
     browser = None
     try:
