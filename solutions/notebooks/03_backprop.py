@@ -868,7 +868,10 @@ ag.expect_close(backprop(_sat, np.ones((3, 2)), np.array([1, 1, 1]), 0.5)[0], 2 
                 "J of a saturated network (a_L rounds to exactly 0 and 1)",
                 mistakes={"computed J with np.log(a_L): in a saturated network a_L rounds to exactly 0 or 1 and "
                           "log(0) = -inf, so J is not finite (compute it from z_L, e.g. with "
-                          "_cross_entropy_from_logits)": np.inf})
+                          "_cross_entropy_from_logits)": np.inf,
+                          # lam = 0.5, m = 3: the bias weights +-40 are the only non-zero ones
+                          "included the bias column in the L2 term of J":
+                          2 * np.logaddexp(0.0, 40.0) + 0.5 / (2 * 3) * (40.0 ** 2 + 40.0 ** 2)})
 _rng = np.random.default_rng(3)
 _thetas = [_rng.normal(size=(4, 4)), _rng.normal(size=(3, 5))]   # a 3-4-3 network
 _X = _rng.normal(size=(6, 3))
