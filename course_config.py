@@ -32,7 +32,7 @@ class Assignment:
 ASSIGNMENTS = [
     Assignment("01_logic_gates", "logic_gates", "Logic gates with perceptrons", 25, "2027-01-18 17:00:00 UTC"),
     Assignment("02_cost_functions", "cost_functions", "Cost functions", 28, "2027-01-25 17:00:00 UTC"),
-    Assignment("03_backprop", "backprop", "The backprop derivation", 36, "2027-02-01 17:00:00 UTC"),
+    Assignment("03_backprop", "backprop", "The backprop derivation", 42, "2027-02-01 17:00:00 UTC"),
     Assignment("04_unrolling", "unrolling", "Unrolling parameters", 23, "2027-02-08 17:00:00 UTC"),
     Assignment("05_gradient_checking", "gradient_checking", "Gradient checking", 31, "2027-02-15 17:00:00 UTC"),
     Assignment("06_initialization", "initialization", "Random initialization", 20, "2027-02-22 17:00:00 UTC"),
