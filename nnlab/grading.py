@@ -176,26 +176,53 @@ def _generate(root, work, assignment_id):
     shutil.copy2(key_path(root, assignment_id), key_path(work, assignment_id))
     api = nbgrader_api(load_config(root), work, db_url=f"sqlite:///{work / 'gradebook.db'}")
     checked(api.generate_assignment(assignment_id, force=True, create=True), f"generate_assignment {assignment_id}")
-    (work / READY).write_text(grader_hash(root, assignment_id))
+    (work / READY).write_text(template_hash(root, assignment_id))
 
 
-def _from_template(root, template, assignment_id):
-    """The generated assignment root in ``template``, made by the first process that needs it.
+def template_hash(root, assignment_id):
+    """What a generated assignment depends on: the grader (source notebook, key), the course's
+    nbgrader configuration and plug-ins, and nbgrader's version."""
+    import nbgrader
+    h = hashlib.sha256(grader_hash(root, assignment_id).encode())
+    h.update(nbgrader.__version__.encode())
+    for p in (Path(root) / "course_config.py", Path(__file__).with_name("nbgrader_ext.py")):
+        h.update(p.read_bytes() if p.exists() else b"missing")
+    return h.hexdigest()
 
-    Worker processes of one run share ``template`` (one host, one file system): a file lock
-    lets one of them run ``generate_assignment`` per assignment while the others wait, then each
-    copies the result, gradebook included, instead of generating its own.
+
+def persistent_templates(root):
+    """``<root>/build/grading-templates`` (git-ignored) when writable, else None.
+
+    An assignment generated there is reused by later grading runs until what it depends on
+    changes (``template_hash``), as an instructor generates a lesson once, not once per run.
+    """
+    folder = Path(root) / "build" / "grading-templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK | os.X_OK) else None
+
+
+def _copy_from_template(root, template, assignment_id, work):
+    """Copy the generated assignment root in ``template`` to ``work``; generate it first if needed.
+
+    Processes sharing ``template`` (one host, one file system; several workers, even several
+    runs) take a file lock: one of them runs ``generate_assignment`` per assignment while the
+    others wait, then each copies the result, gradebook included, under the same lock (a copy
+    never sees a half-generated folder).
     """
     import fcntl
 
-    ready = grader_hash(root, assignment_id)
+    ready = template_hash(root, assignment_id)
     made = Path(template) / assignment_id
     Path(template).mkdir(parents=True, exist_ok=True)
     with open(Path(template) / f"{assignment_id}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (made / READY).exists() or (made / READY).read_text() != ready:
             _generate(root, made, assignment_id)
-    return made
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(made, work)
 
 
 def _scratch_api(root, scratch, assignment_id, template=None):
@@ -206,8 +233,7 @@ def _scratch_api(root, scratch, assignment_id, template=None):
     key = (str(root), str(work))
     if key not in _SCRATCH:
         if template is not None:
-            shutil.rmtree(work, ignore_errors=True)
-            shutil.copytree(_from_template(root, template, assignment_id), work)
+            _copy_from_template(root, template, assignment_id, work)
         else:
             _generate(root, work, assignment_id)
         from nnlab.nbgrader_ext import reusable_converters

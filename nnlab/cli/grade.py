@@ -57,7 +57,7 @@ def _init_worker(root, out, scratch_base, unsafe):
     scratch = Path(scratch_base) / f"worker-{os.getpid()}"
     engine.quiet(Path(out) / "logs" / f"worker-{os.getpid()}.log")
     _WORKER.update(root=root, out=out, scratch=str(scratch), unsafe=unsafe,
-                   template=str(Path(scratch_base) / "template"))
+                   template=str(engine.persistent_templates(root) or Path(scratch_base) / "template"))
 
 
 def _work(notebook, student, aid):
