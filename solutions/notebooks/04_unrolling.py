@@ -851,9 +851,21 @@ try:
     _tr, _va = _order[:300], _order[300:]
     _lams = [0.0, 0.1, 1.0, 10.0]
     _nets, _acc_tr, _acc_va = {}, [], []
+    # scipy's L-BFGS-B is compiled code: a gradient of the wrong length can crash the kernel, and
+    # every cell after it, so the sizes are checked before training
+    _n = sum(b * (a + 1) for a, b in zip(CHECKPOINT_LAYERS[:-1], CHECKPOINT_LAYERS[1:]))
+    _probe = nn_cost_function(np.zeros(_n), CHECKPOINT_LAYERS, X_digits[:5], y_digits[:5], 0.0)
+    if [tuple(_s) for _s in layer_shapes(CHECKPOINT_LAYERS)] != [(25, 65), (10, 26)] \
+            or np.shape(_probe[1]) != (_n,):
+        raise ValueError(f"layer_shapes or nn_cost_function's gradient does not fit the {_n} weights yet "
+                         "(see their tests)")
     for _lam in _lams:
         _nets[_lam] = train_network(CHECKPOINT_LAYERS, X_digits[_tr], y_digits[_tr], _lam,
                                     rng=np.random.default_rng(0), maxiter=200)
+        # a wrong return value must not reach predict: it can blow up memory and kill the kernel
+        if [np.shape(_t) for _t in (_nets[_lam] if isinstance(_nets[_lam], (list, tuple)) else [None])] \
+                != [(25, 65), (10, 26)]:
+            raise TypeError("train_network should return a list of two weight matrices, shapes (25, 65) and (10, 26)")
         _acc_tr.append(np.mean(predict(_nets[_lam], X_digits[_tr]) == y_digits[_tr]))
         _acc_va.append(np.mean(predict(_nets[_lam], X_digits[_va]) == y_digits[_va]))
     print(" lambda | training accuracy (300) | validation accuracy (1497)")
@@ -883,8 +895,9 @@ try:
                 xticks=[], yticks=[])
     plt.tight_layout()
     plt.show()
-except (NotImplementedError, TypeError) as _err:
-    print(f"Implement train_network and predict (sections 6 and 7) to run this experiment ({type(_err).__name__}).")
+except (NotImplementedError, TypeError, ValueError) as _err:
+    print(f"Implement train_network and predict (sections 6 and 7) to run this experiment "
+          f"({type(_err).__name__}: {_err}).")
 
 # %% [markdown]
 # What to read in the table and the pictures:
