@@ -129,7 +129,7 @@ def test_grade_cli_exit_codes_and_outputs(cfg, tmp_path):
     sub = tmp_path / "submitted"
     write_submission(read_nb(release_notebook(cfg.ROOT, AID)), sub, "blank", AID)
     assert main(["grade", str(sub), AID, "--out", str(tmp_path / "ok"), "--jobs", "1"]) == 0
-    assert (tmp_path / "ok" / "grades.csv").read_text().splitlines()[1].startswith("blank,01_logic_gates,0,22,")
+    assert (tmp_path / "ok" / "grades.csv").read_text().splitlines()[1].startswith(f"blank,01_logic_gates,0,{cfg.get(AID).points:g},")
     assert (tmp_path / "ok" / "feedback" / "blank" / AID / f"{AID}.html").exists()
     (sub / "corrupt" / AID).mkdir(parents=True)
     (sub / "corrupt" / AID / f"{AID}.ipynb").write_text("{")
