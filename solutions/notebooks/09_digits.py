@@ -671,10 +671,24 @@ try:
         raise ValueError("LAM is still ...")
     _sizes = [64, 25, 10]
     _p0 = unroll(initialize_network(_sizes, rng=np.random.default_rng(0), scheme="uniform"))
+
+    def _checked(J, grad):
+        """(J, grad) as floats if J is one finite real number and grad has one finite real entry per weight."""
+        # scipy's L-BFGS-B is compiled code: a gradient of the wrong length or a nan/inf/complex value
+        # reaching it can crash the kernel and every cell after it, so it gets only checked floats
+        if np.iscomplexobj(J) or np.iscomplexobj(grad) or np.shape(J) != () or np.shape(grad) != _p0.shape:
+            raise ValueError(f"the cost must be one real number and its gradient a real vector of shape "
+                             f"{_p0.shape}, received shapes {np.shape(J)} and {np.shape(grad)}")
+        J, grad = float(J), np.asarray(grad, dtype=float)
+        if not (np.isfinite(J) and np.all(np.isfinite(grad))):
+            raise ValueError(f"the cost or its gradient is not finite (nan or inf) with LAM = {LAM!r}")
+        return J, grad
+
+    _checked(*nn_cost_function(_p0, _sizes, X_train[:5], y_train[:5], LAM))  # before scipy sees anything
     _costs, _val_acc = [], [accuracy(y_val, predict(roll(_p0, layer_shapes(_sizes)), X_val))]
 
     def _cost_and_record(p, *args):
-        J, grad = nn_cost_function(p, *args)
+        J, grad = _checked(*nn_cost_function(p, *args))
         _costs.append(J)  # every evaluation, line-search trials included
         return J, grad
 
@@ -685,6 +699,9 @@ try:
     _curve = []
     for _m in _ms:
         _net = train_digits(_sizes, X_train[:_m], y_train[:_m], LAM, rng=np.random.default_rng(0), maxiter=80)
+        # a wrong return value must not reach predict: it can blow up memory and kill the kernel
+        if [np.shape(_t) for _t in (_net if isinstance(_net, (list, tuple)) else [None])] != [(25, 65), (10, 26)]:
+            raise TypeError("train_digits should return a list of two weight matrices, shapes (25, 65) and (10, 26)")
         _curve.append((1 - accuracy(y_train[:_m], predict(_net, X_train[:_m])),
                        1 - accuracy(y_val, predict(_net, X_val))))
     _curve = np.array(_curve)
