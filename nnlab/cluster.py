@@ -24,8 +24,10 @@ What each worker machine needs
   are in the source notebooks' solution cells and the key; copy a stripped root
   with ``rsync -a --include='/course_config.py' --include='/nbgrader_config.py'
   --include='/source/***' --include='/keys/***' --exclude='*' checkout/ worker:/srv/course/``.
-- A writable temporary directory (``TMPDIR``) for the scratch roots; it is
-  emptied after each submission.
+- A writable scratch folder for the scratch roots (``/dev/shm`` when roomy, else
+  ``TMPDIR``; ``NNLAB_SCRATCH`` overrides); it is emptied after each submission.
+  When the course root's ``build/`` is writable, the workers of one machine
+  generate each assignment there once (``build/grading-templates``) and copy it.
 
 Starting a cluster
 ------------------
@@ -53,7 +55,8 @@ import time
 import warnings
 from pathlib import Path, PurePosixPath
 
-from nnlab.grading import ROW_FIELDS, content_hash, grade_submission, grader_hash, submission_files
+from nnlab.grading import (ROW_FIELDS, content_hash, grade_submission, grader_hash, persistent_templates,
+                           scratch_parent, submission_files)
 from nnlab.markers import FEEDBACK_FORBIDDEN
 
 #: Keys of the plain dict every grading task returns (``nnlab.grading.grade_submission``'s row) ...
@@ -156,7 +159,7 @@ def _scratch(root, assignment_id):
     named by the grader's hash.
     """
     if not _SCRATCH_BASE:
-        base = tempfile.mkdtemp(prefix=f"nnlab-dask-{os.getpid()}-")
+        base = tempfile.mkdtemp(prefix=f"nnlab-dask-{os.getpid()}-", dir=scratch_parent())
         atexit.register(shutil.rmtree, base, True)
         _SCRATCH_BASE.append(Path(base))
     return _SCRATCH_BASE[0] / f"{assignment_id}-{grader_hash(root, assignment_id)[:16]}"
@@ -185,7 +188,7 @@ def grade_task(root, student, assignment_id, files, notebook, grader, unsafe=Fal
     if grader_hash(here, assignment_id) != grader:
         raise ClusterError(f"{socket.gethostname()}: {here}'s source notebook or key of {assignment_id} "
                            f"differs from the instructor's")
-    with _LOCK, tempfile.TemporaryDirectory(prefix="nnlab-dask-task-") as tmp:
+    with _LOCK, tempfile.TemporaryDirectory(prefix="nnlab-dask-task-", dir=scratch_parent()) as tmp:
         tmp = Path(tmp)
         folder = tmp / "submitted" / student / assignment_id
         for rel, data in files.items():
@@ -196,8 +199,11 @@ def grade_task(root, student, assignment_id, files, notebook, grader, unsafe=Fal
         out.mkdir()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SQLAlchemy's SAWarnings from inside nbgrader
+            # workers of one host generate each assignment once, in the checkout's build/ when writable
+            template = persistent_templates(here)
             row = dict(grade_submission(str(here), str(folder / notebook), student, assignment_id, str(out),
-                                        str(_scratch(here, assignment_id)), unsafe=unsafe))
+                                        str(_scratch(here, assignment_id)), unsafe=unsafe,
+                                        template_dir=None if template is None else str(template)))
         pages = {}
         if row.get("feedback"):
             for page in sorted((out / row["feedback"]).rglob("*")):

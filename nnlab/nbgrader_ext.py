@@ -196,17 +196,45 @@ class _ReuseExporter:
             os.chdir(currdir)
 
 
+# sha256 of ``inspect.getsource(BaseConverter.start)`` in the nbgrader versions whose ``start``
+# ``_ReuseExporter.start`` reproduces (0.9.5-0.9.6).  Any other: nbgrader's own converters are used.
+NBGRADER_START_SHA256 = {"10d6830579cdca63cb986520813344581d4d04192b18dd5c88a6cf85315c35a1"}
+
+
+def reuse_is_safe():
+    """Whether nbgrader's ``BaseConverter.start`` is the one ``_ReuseExporter.start`` copies.
+
+    If a later nbgrader changes it, reusing exporters might skip something new it does,
+    so grading falls back to nbgrader's converters as they are (slower, same scores).
+    """
+    import hashlib
+    import inspect
+
+    from nbgrader.converters.base import BaseConverter
+    try:
+        source = inspect.getsource(BaseConverter.start)
+    except (OSError, TypeError):
+        return False
+    return hashlib.sha256(source.encode()).hexdigest() in NBGRADER_START_SHA256
+
+
 def reusable_converters(api):
     """``(autograde, generate_feedback)``: nbgrader's converters, set up as ``NbGraderAPI`` does,
-    to be run once per submission with :func:`run_converter`."""
+    to be run once per submission with :func:`run_converter`; their exporters are reused between
+    submissions when :func:`reuse_is_safe`."""
     from nbgrader.converters import Autograde, GenerateFeedback
     from traitlets.config import Config
 
-    class ReusedAutograde(_ReuseExporter, Autograde):
-        pass
+    if reuse_is_safe():
+        class ReusedAutograde(_ReuseExporter, Autograde):
+            pass
 
-    class ReusedFeedback(_ReuseExporter, GenerateFeedback):
-        pass
+        class ReusedFeedback(_ReuseExporter, GenerateFeedback):
+            pass
+    else:
+        api.log.warning("nbgrader's BaseConverter.start is not the one nnlab knows: "
+                        "exporters are built per submission (slower, same scores)")
+        ReusedAutograde, ReusedFeedback = Autograde, GenerateFeedback
 
     autograde = ReusedAutograde(coursedir=api.coursedir, parent=api)
     autograde.force, autograde.create_student = True, True

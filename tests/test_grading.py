@@ -277,3 +277,20 @@ def test_progress_bar_and_plain_lines(capsys):
     drawn = capsys.readouterr().out
     assert drawn.count("\r") == 2 and "1/2" in drawn and "2/2" in drawn and drawn.endswith("\n")
     assert len(lines) == 1  # the bar prints no lines of its own
+
+
+def test_nbgraders_own_converters_give_the_same_scores(klass, uninterrupted, monkeypatch, tmp_path):
+    """If nbgrader's ``BaseConverter.start`` ever differs from the one nnlab reuses exporters
+    around, grading falls back to nbgrader's converters unchanged: same scores, only slower."""
+    from nnlab import grading as engine
+    from nnlab import nbgrader_ext
+
+    monkeypatch.setattr(nbgrader_ext, "NBGRADER_START_SHA256", set())
+    assert not nbgrader_ext.reuse_is_safe()
+    expected = _grades(uninterrupted[0])
+    for student in ("ada", "mistake1"):
+        row = engine.grade_submission(ROOT, klass / student / AID / f"{AID}.ipynb", student, AID,
+                                      tmp_path / "out", tmp_path / "scratch")
+        want = float(expected[(student, AID)]["score"])
+        assert abs(row["score"] - want) <= SCORE_TOL, (student, row["score"], want, row["status"])
+        assert row["feedback"], row["status"]
