@@ -243,22 +243,21 @@ mistake("swapped rows and columns in the reshape (shape (c, r) instead of (r, c)
         lambda vector, shapes: _cut(vector, shapes, swap=True))
 
 # %% hidden="roll" points=3
-_roll = globals().get("roll")
-_r = ag.check_cases(roll, ag.baked("roll"))
+_r = ag.check_cases("roll", ag.baked("roll"))
 # A size mismatch must raise ValueError, not be silently truncated or padded.
-for _n, _sh in [(23, [(2, 3), (4, 4)]), (21, [(2, 3), (4, 4)]), (232, [(10, 11), (10, 11), (1, 11)])]:
-    _need = sum(r * c for r, c in _sh)
-    _label = f"roll(vector of {_n} entries, {_sh})"
-    if not callable(_roll):
-        continue
-    _out = ag.call(_roll, [np.arange(float(_n)), _sh])
-    if _out.ok:
-        _r.fail(f"{_label} returned a result instead of raising ValueError: these shapes need exactly "
-                f"{_need} entries — check the vector's size before cutting it")
-    elif _out.error.startswith("ValueError"):
-        _r.record(1.0)
-    else:
-        _r.fail(f"{_label} raised {_out.error}; expected a ValueError (the shapes need {_need} entries)")
+_mismatches = [(23, [(2, 3), (4, 4)]), (21, [(2, 3), (4, 4)]), (232, [(10, 11), (10, 11), (1, 11)])]
+_outs = [ag.call("roll", [np.arange(float(_n)), _sh]) for _n, _sh in _mismatches]
+if ag.GRADER:
+    for (_n, _sh), _out in zip(_mismatches, _outs):
+        _need = sum(r * c for r, c in _sh)
+        _label = f"roll(vector of {_n} entries, {_sh})"
+        if _out.ok:
+            _r.fail(f"{_label} returned a result instead of raising ValueError: these shapes need exactly "
+                    f"{_need} entries — check the vector's size before cutting it")
+        elif _out.error.startswith("ValueError"):
+            _r.record(1.0)
+        else:
+            _r.fail(f"{_label} raised {_out.error}; expected a ValueError (the shapes need {_need} entries)")
 ag.score(_r, points=3)
 
 # %% [markdown]
@@ -637,9 +636,7 @@ ag.expect_close(_acc, 1.0, "training accuracy of train_network([2, 4, 3], ...) o
                 rtol=0, atol=0.05)
 
 # %% hidden="train_network" points=3
-_train = globals().get("train_network")
 _swap = ag.trusted("nn_cost_function unroll roll layer_shapes")  # your other functions are not charged twice
-_ff = ag.trusted("feedforward")["feedforward"]
 _r = ag.Result("train_network")
 
 
@@ -655,136 +652,147 @@ def _blobs3(m, seed):
     return np.array([[0.0, 2.0], [-2.0, -1.0], [2.0, -1.0]])[y] + 0.6 * g.normal(size=(m, 2)), y
 
 
-def _fit(sizes, X, y, lam, seed, maxiter, swap=_swap):
-    """(thetas, label) when the call works and returns the right shapes, else (None, message)."""
-    label = (f"train_network({sizes}, X of shape {X.shape}, y, lam={lam:g}, "
-             f"rng=np.random.default_rng({seed}), maxiter={maxiter})")
-    if not callable(_train):
-        return None, "train_network is not defined as a function — run its cell (and fix any error in it)"
-    out = ag.call(_train, [sizes, X, y, lam], {"rng": np.random.default_rng(seed), "maxiter": maxiter}, swap=swap)
-    if not out.ok:
-        return None, f"{label} raised {out.error}"
-    want = [(b, a + 1) for a, b in zip(sizes[:-1], sizes[1:])]
-    got = None
-    if isinstance(out.value, (list, tuple)):
-        try:
-            got = [tuple(np.shape(t)) for t in out.value]
-        except Exception:
-            got = None
-    if got != want:
-        if got is not None:
-            kind = f"a list of shapes {got}"
-        else:
-            kind = (f"an ndarray of shape {out.value.shape}" if isinstance(out.value, np.ndarray)
-                    else f"a value of type {type(out.value).__name__}")
-        hint = (" — roll the optimizer's result vector back into a list of matrices"
-                if isinstance(out.value, np.ndarray) and out.value.ndim == 1 else "")
-        return None, f"{label}: expected a list of {len(want)} matrices with shapes {want}, received {kind}{hint}"
-    return [np.asarray(t, dtype=float) for t in out.value], label
-
-
-def _identical_units(thetas):
-    """Index of a hidden layer whose units all have the same weights, else None."""
-    for l, t in enumerate(thetas[:-1]):
-        if t.shape[0] > 1 and np.allclose(t, t[:1], rtol=1e-6, atol=1e-8):
-            return l
-    return None
-
-
-def _accuracy(thetas, X, y):
-    with np.errstate(all="ignore"):
-        return float(np.mean(np.argmax(_ff(thetas, X), axis=1) == y))
-
-
-# 1. It learns XOR-like data, which needs the hidden layer (weight 2).
-_X, _y = _xor4(80, 2024)
-_th, _msg = _fit([2, 8, 2], _X, _y, 0.0, 11, 300)
-if _th is None:
-    _r.fail(_msg, weight=2)
-else:
-    _acc = _accuracy(_th, _X, _y)
-    if _acc >= 0.85:
-        _r.record(1.0, weight=2)
-    else:
-        _l = _identical_units(_th)
-        _why = ("" if _l is None else f"; all units of hidden layer {_l + 2} ended with identical weights: the "
-                "starting weights did not break the symmetry (never start from equal weights such as zeros)")
-        _r.fail(f"{_msg}: training accuracy {_acc:.2f} on XOR-like data, expected at least 0.85 "
-                f"(a correct run reaches about 0.97){_why}", weight=2)
-
-# 2. Three classes, two hidden layers: accuracy on new points from the same clouds.
-_X, _y = _blobs3(60, 707)
-_Xt, _yt = _blobs3(150, 708)
-_th, _msg = _fit([2, 5, 4, 3], _X, _y, 0.1, 12, 150)
-if _th is None:
-    _r.fail(_msg)
-else:
-    _acc = _accuracy(_th, _Xt, _yt)
-    if _acc >= 0.9:
-        _r.record(1.0)
-    else:
-        _l = _identical_units(_th)
-        _why = ("" if _l is None else f"; all units of hidden layer {_l + 2} have identical weights: "
-                "the starting weights did not break the symmetry")
-        _r.fail(f"{_msg}: accuracy {_acc:.2f} on 150 new points of three well-separated clouds, "
-                f"expected at least 0.9{_why}", weight=1)
-
-# 3. Every random number comes from rng: same seed -> same weights, new seed -> new weights.
-_X, _y = _xor4(40, 7)
-_runs = [_fit([2, 3, 2], _X, _y, 0.1, s, 10) for s in (5, 5, 6)]
-_bad = [m for t, m in _runs if t is None]
-if _bad:
-    _r.fail(_bad[0])
-elif not all(np.allclose(p, q, rtol=1e-9, atol=1e-12) for p, q in zip(_runs[0][0], _runs[1][0])):
-    _r.fail("two calls with rng=np.random.default_rng(5) returned different weights: take every random "
-            "number from rng (not from np.random.* or a generator of your own), so a run can be repeated")
-elif all(np.allclose(p, q) for p, q in zip(_runs[0][0], _runs[2][0])):
-    _r.fail("rng=np.random.default_rng(5) and rng=np.random.default_rng(6) gave the same weights: "
-            "the starting weights must be drawn from rng")
-else:
-    _r.record(1.0)
-
-
-# 4. The starting weights: with a flat cost (zero gradient) the optimizer does not move, so
-#    train_network returns its initialization.
 def _flat_cost(nn_params, *args, **kwargs):
+    """A flat cost (zero gradient): the optimizer stays put, so train_network returns its initialization."""
     return 0.0, np.zeros_like(np.asarray(nn_params, dtype=float))
 
 
-_X = np.random.default_rng(9).normal(size=(12, 10))
-_th, _msg = _fit([10, 10, 10, 1], _X, np.zeros(12, dtype=int), 0.0, 13, 50,
-                 swap={**_swap, "nn_cost_function": _flat_cost})
-if _th is None:
-    _r.fail(_msg)
-else:
-    _w = np.concatenate([t.ravel() for t in _th])
-    _neg = float(np.mean(_w < 0))
-    _l = _identical_units(_th)
-    if not np.all(np.isfinite(_w)):
-        _r.fail(f"{_msg} with a flat cost returned non-finite starting weights")
-    elif _l is not None:
-        _r.fail(f"{_msg} with a flat cost (zero gradient, so the optimizer stays put) returns the starting "
-                f"weights, and all units of hidden layer {_l + 2} start identical: initialize randomly "
-                "to break the symmetry")
-    elif not 0.3 <= _neg <= 0.7:
-        _r.fail(f"{_msg} with a flat cost returns the starting weights, and {100 * _neg:.0f}% of them are "
-                "negative: draw them from an interval symmetric around 0, uniform in [-eps, eps]")
+# The runs: (layer_sizes, X, y, lam, seed, maxiter, the helpers swapped in while train_network runs).
+_Xx, _yx = _xor4(40, 7)
+_runs = {
+    "xor": ([2, 8, 2], *_xor4(80, 2024), 0.0, 11, 300, _swap),
+    "blobs": ([2, 5, 4, 3], *_blobs3(60, 707), 0.1, 12, 150, _swap),
+    "seed 5": ([2, 3, 2], _Xx, _yx, 0.1, 5, 10, _swap),
+    "seed 5 again": ([2, 3, 2], _Xx, _yx, 0.1, 5, 10, _swap),
+    "seed 6": ([2, 3, 2], _Xx, _yx, 0.1, 6, 10, _swap),
+    "flat": ([10, 10, 10, 1], np.random.default_rng(9).normal(size=(12, 10)), np.zeros(12, dtype=int), 0.0, 13, 50,
+             {**_swap, "nn_cost_function": _flat_cost}),
+    "lam 0": ([2, 4, 2], _Xx, _yx, 0.0, 6, 100, _swap),
+    "lam 1": ([2, 4, 2], _Xx, _yx, 1.0, 6, 100, _swap),
+}
+_out = {k: ag.call("train_network", [sizes, X, y, lam], {"rng": np.random.default_rng(seed), "maxiter": maxiter},
+                   swap=swap)
+        for k, (sizes, X, y, lam, seed, maxiter, swap) in _runs.items()}
+if ag.GRADER:
+    _ff = ag.reference("feedforward")["feedforward"]
+
+    def _fit(key):
+        """(thetas, label) when the call worked and returned the right shapes, else (None, message)."""
+        sizes, X, y, lam, seed, maxiter, _ = _runs[key]
+        out = _out[key]
+        label = (f"train_network({sizes}, X of shape {X.shape}, y, lam={lam:g}, "
+                 f"rng=np.random.default_rng({seed}), maxiter={maxiter})")
+        if not out.ok:
+            if out.error.startswith("NameError: train_network is not defined"):
+                return None, "train_network is not defined as a function — run its cell (and fix any error in it)"
+            return None, f"{label} raised {out.error}"
+        want = [(b, a + 1) for a, b in zip(sizes[:-1], sizes[1:])]
+        got = None
+        if isinstance(out.value, (list, tuple)):
+            try:
+                got = [tuple(np.shape(t)) for t in out.value]
+            except Exception:
+                got = None
+        if got != want:
+            if got is not None:
+                kind = f"a list of shapes {got}"
+            else:
+                kind = (f"an ndarray of shape {out.value.shape}" if isinstance(out.value, np.ndarray)
+                        else f"a value of type {type(out.value).__name__}")
+            hint = (" — roll the optimizer's result vector back into a list of matrices"
+                    if isinstance(out.value, np.ndarray) and out.value.ndim == 1 else "")
+            return None, f"{label}: expected a list of {len(want)} matrices with shapes {want}, received {kind}{hint}"
+        return [np.asarray(t, dtype=float) for t in out.value], label
+
+    def _identical_units(thetas):
+        """Index of a hidden layer whose units all have the same weights, else None."""
+        for l, t in enumerate(thetas[:-1]):
+            if t.shape[0] > 1 and np.allclose(t, t[:1], rtol=1e-6, atol=1e-8):
+                return l
+        return None
+
+    def _accuracy(thetas, X, y):
+        with np.errstate(all="ignore"):
+            return float(np.mean(np.argmax(_ff(thetas, X), axis=1) == y))
+
+    # 1. It learns XOR-like data, which needs the hidden layer (weight 2).
+    _th, _msg = _fit("xor")
+    if _th is None:
+        _r.fail(_msg, weight=2)
+    else:
+        _acc = _accuracy(_th, _runs["xor"][1], _runs["xor"][2])
+        if _acc >= 0.85:
+            _r.record(1.0, weight=2)
+        else:
+            _l = _identical_units(_th)
+            _why = ("" if _l is None else f"; all units of hidden layer {_l + 2} ended with identical weights: the "
+                    "starting weights did not break the symmetry (never start from equal weights such as zeros)")
+            _r.fail(f"{_msg}: training accuracy {_acc:.2f} on XOR-like data, expected at least 0.85 "
+                    f"(a correct run reaches about 0.97){_why}", weight=2)
+
+    # 2. Three classes, two hidden layers: accuracy on new points from the same clouds.
+    _Xt, _yt = _blobs3(150, 708)
+    _th, _msg = _fit("blobs")
+    if _th is None:
+        _r.fail(_msg)
+    else:
+        _acc = _accuracy(_th, _Xt, _yt)
+        if _acc >= 0.9:
+            _r.record(1.0)
+        else:
+            _l = _identical_units(_th)
+            _why = ("" if _l is None else f"; all units of hidden layer {_l + 2} have identical weights: "
+                    "the starting weights did not break the symmetry")
+            _r.fail(f"{_msg}: accuracy {_acc:.2f} on 150 new points of three well-separated clouds, "
+                    f"expected at least 0.9{_why}", weight=1)
+
+    # 3. Every random number comes from rng: same seed -> same weights, new seed -> new weights.
+    _fits = [_fit(k) for k in ("seed 5", "seed 5 again", "seed 6")]
+    _bad = [m for t, m in _fits if t is None]
+    if _bad:
+        _r.fail(_bad[0])
+    elif not all(np.allclose(p, q, rtol=1e-9, atol=1e-12) for p, q in zip(_fits[0][0], _fits[1][0])):
+        _r.fail("two calls with rng=np.random.default_rng(5) returned different weights: take every random "
+                "number from rng (not from np.random.* or a generator of your own), so a run can be repeated")
+    elif all(np.allclose(p, q) for p, q in zip(_fits[0][0], _fits[2][0])):
+        _r.fail("rng=np.random.default_rng(5) and rng=np.random.default_rng(6) gave the same weights: "
+                "the starting weights must be drawn from rng")
     else:
         _r.record(1.0)
 
-# 5. lam reaches the cost: strong regularization must shrink the weights.
-_X, _y = _xor4(40, 7)
-_free, _m0 = _fit([2, 4, 2], _X, _y, 0.0, 6, 100)
-_tied, _m1 = _fit([2, 4, 2], _X, _y, 1.0, 6, 100)
-if _free is None or _tied is None:
-    _r.fail(_m0 if _free is None else _m1)
-else:
-    _n0, _n1 = (sum(float(np.sum(t[:, 1:] ** 2)) for t in ts) for ts in (_free, _tied))
-    if _n1 < 0.5 * _n0:
-        _r.record(1.0)
+    # 4. The starting weights: with a flat cost (zero gradient) the optimizer does not move, so
+    #    train_network returns its initialization.
+    _th, _msg = _fit("flat")
+    if _th is None:
+        _r.fail(_msg)
     else:
-        _r.fail(f"the weights trained with lam=1 are not smaller than with lam=0 (sum of squared non-bias "
-                f"weights {_n1:.4g} vs {_n0:.4g}, same rng seed): pass lam on to the cost function")
+        _w = np.concatenate([t.ravel() for t in _th])
+        _neg = float(np.mean(_w < 0))
+        _l = _identical_units(_th)
+        if not np.all(np.isfinite(_w)):
+            _r.fail(f"{_msg} with a flat cost returned non-finite starting weights")
+        elif _l is not None:
+            _r.fail(f"{_msg} with a flat cost (zero gradient, so the optimizer stays put) returns the starting "
+                    f"weights, and all units of hidden layer {_l + 2} start identical: initialize randomly "
+                    "to break the symmetry")
+        elif not 0.3 <= _neg <= 0.7:
+            _r.fail(f"{_msg} with a flat cost returns the starting weights, and {100 * _neg:.0f}% of them are "
+                    "negative: draw them from an interval symmetric around 0, uniform in [-eps, eps]")
+        else:
+            _r.record(1.0)
+
+    # 5. lam reaches the cost: strong regularization must shrink the weights.
+    _free, _m0 = _fit("lam 0")
+    _tied, _m1 = _fit("lam 1")
+    if _free is None or _tied is None:
+        _r.fail(_m0 if _free is None else _m1)
+    else:
+        _n0, _n1 = (sum(float(np.sum(t[:, 1:] ** 2)) for t in ts) for ts in (_free, _tied))
+        if _n1 < 0.5 * _n0:
+            _r.record(1.0)
+        else:
+            _r.fail(f"the weights trained with lam=1 are not smaller than with lam=0 (sum of squared non-bias "
+                    f"weights {_n1:.4g} vs {_n0:.4g}, same rng seed): pass lam on to the cost function")
 ag.score(_r, points=3)
 
 # %% [markdown]
