@@ -713,9 +713,46 @@ except NotImplementedError:
 # The point of the check is the contrast.  Below, two classic backprop mistakes are made on
 # purpose by editing the correct gradients, and compared against the same numerical
 # gradient: regularizing the bias column, and forgetting the $1/m$ in the regularization
-# term's gradient.  The relative difference jumps by many orders of magnitude.
+# term's gradient.  The relative difference jumps by many orders of magnitude.  The heatmaps
+# show `grad - numgrad` rolled back into one matrix per layer: the first bug lights up only
+# the bias column (column 0), the second every other column.  `debug_gradients` and
+# `draw_differences`, defined here, are used again for the bug hunt of section 7.
 
 # %%
+def debug_gradients(backprop_fn, layer_sizes, lam):
+    """Both gradients of ``backprop_fn``'s cost on the debug network, with your functions.
+
+    The network has ``layer_sizes`` (``thetas[l] = debug_initialize_weights(s_{l+1}, s_l)``) and the
+    lecture's data ``X = debug_initialize_weights(5, 2)`` (shape (5, 3)), ``y = np.arange(1, 6) % 3``.
+    Returns ``(numgrad, grad, thetas, shapes)``: your ``numerical_gradient`` of
+    ``J(p) = backprop_fn(roll(p, shapes), X, y, lam)[0]`` and ``backprop_fn``'s gradient, both
+    unrolled (shape ``(n,)``), the weights and their shapes.
+    """
+    thetas = [debug_initialize_weights(b, a) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
+    shapes = [t.shape for t in thetas]
+    X, y = debug_initialize_weights(5, 2), np.arange(1, 6) % 3
+    numgrad = numerical_gradient(lambda p: backprop_fn(roll(p, shapes), X, y, lam)[0], unroll(thetas))
+    return numgrad, unroll(backprop_fn(thetas, X, y, lam)[1]), thetas, shapes
+
+
+def draw_differences(diffs, title):
+    """One heatmap per layer of ``diffs[l] = grad - numgrad`` (matrices shaped like ``thetas[l]``).
+
+    All layers share one colour scale, symmetric around 0: red where backprop's derivative is too
+    large, blue where it is too small, white where the two gradients agree.
+    """
+    top = max(float(np.max(np.abs(d))) for d in diffs)
+    fig, axes = plt.subplots(1, len(diffs), figsize=(4 * len(diffs), 3.4), layout="constrained",
+                             gridspec_kw={"width_ratios": [np.shape(d)[1] for d in diffs]}, squeeze=False)
+    for l, (ax, D) in enumerate(zip(axes[0], diffs)):
+        im = ax.imshow(D, cmap="RdBu_r", vmin=-top, vmax=top)
+        ax.set(title=f"grad - numgrad, layer l = {l}", xlabel="column j (0 = bias)", ylabel="row i",
+               xticks=range(np.shape(D)[1]), yticks=range(np.shape(D)[0]))
+    fig.colorbar(im, ax=axes[0], shrink=0.8)
+    fig.suptitle(title)
+    plt.show()
+
+
 def _bug_regularized_bias(thetas, grads, lam, m):
     return [g + lam / m * np.column_stack([t[:, 0], np.zeros((t.shape[0], t.shape[1] - 1))])
             for g, t in zip(grads, thetas)]
@@ -726,16 +763,16 @@ def _bug_missing_1_over_m(thetas, grads, lam, m):
 
 
 try:
-    _thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(3, 5)]
-    _X, _y, _lam = debug_initialize_weights(5, 2), np.arange(1, 6) % 3, 3.0
-    _shapes = [t.shape for t in _thetas]
-    _numgrad = numerical_gradient(lambda p: backprop(roll(p, _shapes), _X, _y, _lam)[0], unroll(_thetas))
-    _grads = backprop(_thetas, _X, _y, _lam)[1]
-    print(f"correct backprop:               diff = {relative_difference(_numgrad, unroll(_grads)):.1e}")
+    _numgrad, _grad, _thetas, _shapes = debug_gradients(backprop, [3, 5, 3], 3.0)
+    _grads = roll(_grad, _shapes)
+    print(f"correct backprop:               diff = {relative_difference(_numgrad, _grad):.1e}")
     for _name, _bug in [("bias column regularized:", _bug_regularized_bias),
                         ("1/m missing in the reg. term:", _bug_missing_1_over_m)]:
-        _bad = unroll(_bug(_thetas, _grads, _lam, 5))
+        _bad = unroll(_bug(_thetas, _grads, 3.0, 5))
         print(f"{_name:31s} diff = {relative_difference(_numgrad, _bad):.1e}")
+    for _name, _bug in [("bias column regularized", _bug_regularized_bias),
+                        ("1/m missing in the regularization term", _bug_missing_1_over_m)]:
+        draw_differences(roll(unroll(_bug(_thetas, _grads, 3.0, 5)) - _numgrad, _shapes), _name)
 except NotImplementedError:
     print("Implement the functions above to see this comparison.")
 
@@ -887,25 +924,14 @@ _hunt_shapes = [(5, 4), (4, 6), (3, 5)]
 
 def _hunt(lam):
     """(numgrad, grad) of buggy_backprop on the 3-5-4-3 debug network, with your numerical_gradient."""
-    thetas = [debug_initialize_weights(5, 3), debug_initialize_weights(4, 5), debug_initialize_weights(3, 4)]
-    X, y = debug_initialize_weights(5, 2), np.arange(1, 6) % 3
-    cost = lambda p: buggy_backprop(roll(p, _hunt_shapes), X, y, lam)[0]
-    numgrad = numerical_gradient(cost, unroll(thetas))
-    return numgrad, unroll(buggy_backprop(thetas, X, y, lam)[1])
+    return debug_gradients(buggy_backprop, [3, 5, 4, 3], lam)[:2]
 
 
 try:
     _numgrad, _grad = _hunt(0.0)
     print(f"relative difference with lam = 0: {relative_difference(_numgrad, _grad):.2e}")
     _diffs = difference_by_layer(_numgrad, _grad, _hunt_shapes)
-    _top = max(np.max(np.abs(d)) for d in _diffs)
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), layout="constrained", gridspec_kw={"width_ratios": [4, 6, 5]})
-    for _l, (ax, _D) in enumerate(zip(axes, _diffs)):
-        _im = ax.imshow(_D, cmap="RdBu_r", vmin=-_top, vmax=_top)
-        ax.set(title=f"grad - numgrad, layer l = {_l}", xlabel="column j (0 = bias)", ylabel="row i",
-               xticks=range(_D.shape[1]), yticks=range(_D.shape[0]))
-    fig.colorbar(_im, ax=axes, shrink=0.8)
-    plt.show()
+    draw_differences(_diffs, "buggy_backprop on the 3-5-4-3 debug network, lam = 0")
     print("largest difference at (l, i, j) =", largest_difference(_diffs))
 except NotImplementedError:
     print("Implement debug_initialize_weights, numerical_gradient, relative_difference, difference_by_layer "
