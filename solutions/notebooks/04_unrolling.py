@@ -177,7 +177,7 @@ mistake("left out the bias column (column 0) of every matrix",
 mistake("put the matrices in reverse order", lambda mats: unroll(mats[::-1]))
 
 # %% hidden="unroll" points=2
-ag.score(ag.check_cases(unroll, ag.baked("unroll")), points=2)
+ag.score(ag.check_cases("unroll", ag.baked("unroll")), points=2)
 
 # %% [markdown]
 # ## 3. `roll`, the exact inverse
@@ -306,7 +306,7 @@ mistake("added the bias to the wrong layer: (s_{l+1} + 1, s_l) instead of (s_{l+
 mistake("stopped one layer early (one weight matrix too few)", lambda s: layer_shapes(s)[:-1])
 
 # %% hidden="layer_shapes" points=1
-ag.score(ag.check_cases(layer_shapes, ag.baked("layer_shapes")), points=1)
+ag.score(ag.check_cases("layer_shapes", ag.baked("layer_shapes")), points=1)
 
 # %% [markdown]
 # ### Quiz 1: where does a weight land?
@@ -417,7 +417,7 @@ mistake("ignored lam (computed the unregularized cost and gradient)",
         lambda p, s, X, y, lam: (_jd(p, s, X, y, 0.0)[0], unroll(_jd(p, s, X, y, 0.0)[1])))
 
 # %% hidden="nn_cost_function" points=3
-ag.score(ag.check_cases(nn_cost_function, ag.baked("nn_cost_function"),
+ag.score(ag.check_cases("nn_cost_function", ag.baked("nn_cost_function"),
                         trusted=ag.trusted("roll unroll layer_shapes backprop")), points=3)
 
 # %% [markdown]
@@ -553,7 +553,7 @@ mistake("thresholded every output unit at 0.5 instead of taking the argmax",
         lambda thetas, X: (feedforward(thetas, X) >= 0.5).astype(int))
 
 # %% hidden="predict" points=1
-ag.score(ag.check_cases(predict, ag.baked("predict"), trusted=ag.trusted("feedforward")), points=1)
+ag.score(ag.check_cases("predict", ag.baked("predict"), trusted=ag.trusted("feedforward")), points=1)
 
 # %% [markdown]
 # ## 7. Training a network: `train_network`

@@ -453,7 +453,7 @@ mistake("did not handle a = b = 0, where ||a - b|| / ||a + b|| is 0/0 = nan",
 # One expected value is inf; comparing a finite answer with it computes 0 * inf inside the
 # checker, which must not print a RuntimeWarning into the graded cell.
 with np.errstate(invalid="ignore"):
-    _r = ag.check_cases(relative_difference, ag.baked("relative_difference"), stable=True)
+    _r = ag.check_cases("relative_difference", ag.baked("relative_difference"), stable=True)
 ag.score(_r, points=2)
 
 # %% [markdown]
@@ -521,7 +521,7 @@ mistake("forgot the bias column (the matrix needs fan_in + 1 columns)",
         lambda o, i: _sines(o * i, (o, i), "F"))
 
 # %% hidden="debug_initialize_weights" points=2
-ag.score(ag.check_cases(debug_initialize_weights, ag.baked("debug_initialize_weights")), points=2)
+ag.score(ag.check_cases("debug_initialize_weights", ag.baked("debug_initialize_weights")), points=2)
 
 # %% [markdown]
 # ## 6. Checking backprop on the debug network
