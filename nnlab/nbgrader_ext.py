@@ -263,6 +263,44 @@ def reuse_is_safe():
     return _source_sha256(BaseConverter.start) in NBGRADER_START_SHA256
 
 
+class _SchemaCache:
+    """Stands in for the ``jsonschema`` module inside nbgrader's cell-metadata validator.
+
+    nbgrader checks every graded cell's metadata with ``jsonschema.validate(meta, schema)``
+    several times per notebook (reading, checking, writing), and ``jsonschema.validate``
+    first checks the schema itself against its meta-schema, every call: about nine tenths of
+    the cost.  This does what ``jsonschema.validate`` does, with the checked validator kept
+    per schema (by content); the same errors are raised.
+    """
+
+    def __init__(self, module):
+        self._module, self._validators = module, {}
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def validate(self, instance, schema, cls=None, *args, **kwargs):
+        if cls is not None or args or kwargs:
+            return self._module.validate(instance, schema, cls, *args, **kwargs)
+        key = json.dumps(schema, sort_keys=True)
+        validator = self._validators.get(key)
+        if validator is None:
+            klass = self._module.validators.validator_for(schema)
+            klass.check_schema(schema)
+            validator = self._validators[key] = klass(schema)
+        error = self._module.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+def cache_metadata_schemas():
+    """Give nbgrader's metadata validator :class:`_SchemaCache` (in this process; idempotent)."""
+    from nbgrader.nbgraderformat import common
+
+    if not isinstance(common.jsonschema, _SchemaCache):
+        common.jsonschema = _SchemaCache(common.jsonschema)
+
+
 def reusable_converters(api):
     """``(autograde, generate_feedback)``: nbgrader's converters, set up as ``NbGraderAPI`` does,
     to be run once per submission with :func:`run_converter`; their exporters are reused between
@@ -270,6 +308,7 @@ def reusable_converters(api):
     from nbgrader.converters import Autograde, GenerateFeedback
     from traitlets.config import Config
 
+    cache_metadata_schemas()
     if reuse_is_safe():
         class ReusedAutograde(_ReuseExporter, Autograde):
             pass

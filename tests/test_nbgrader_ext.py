@@ -52,3 +52,31 @@ def test_the_feedback_exporter_writes_the_stock_exporters_document(template, tmp
     fast, _ = fast_class(config=config).from_notebook_node(nb, dict(resources))
     assert _document(fast) == _document(stock)
     assert fast.count(f'alt="{NO_ALT_TEXT}"') == 2 and 'alt="a dot"' in fast
+
+
+@pytest.mark.parametrize("meta", [
+    {"grade": True, "grade_id": "ok", "locked": True, "points": 2, "schema_version": 3, "solution": False},
+    {"grade": True, "grade_id": "bad", "locked": True, "points": "two", "schema_version": 3, "solution": False},
+    {"grade": "yes", "grade_id": "bad", "locked": True, "schema_version": 3, "solution": False},
+    {"grade": True, "locked": True, "points": 1, "schema_version": 3, "solution": False, "extra": 1},
+])
+def test_cached_metadata_schemas_judge_as_jsonschema_does(meta):
+    import jsonschema
+    from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+
+    from nnlab.nbgrader_ext import _SchemaCache
+
+    schema = MetadataValidatorV3().schema
+    cached = _SchemaCache(jsonschema)
+
+    def outcome(validate):
+        try:
+            validate(meta, schema)
+            return None
+        except jsonschema.ValidationError as exc:
+            return exc.message, list(exc.path)
+
+    stock = outcome(jsonschema.validate)
+    assert outcome(cached.validate) == stock
+    assert outcome(cached.validate) == stock  # the second call uses the kept validator
+    assert (stock is None) == (meta["grade_id"] == "ok" if "grade_id" in meta else False)
