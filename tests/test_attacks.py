@@ -5,8 +5,10 @@ cells; if an attack worked, the attacker would earn points, read the answer key,
 somebody's grade.  They are graded in one run with honest students, through both routes the
 README documents: ``nnlab grade`` and plain ``nbgrader autograde`` + ``generate_feedback``.
 The categories follow the trusted-grading issue; each attacks a whole class of exploits
-(the kernel's own IPython, the interpreter, the filesystem, other processes, the result
-channel), so the assertions are about outcomes, not about the listed variant.
+(the kernel's own IPython, the interpreter, the filesystem, other processes, the network, the
+machine's tasks, disk and memory, the result channel, and, outside the kernel, a submitted
+folder holding symlinks), so the assertions are about outcomes, not about the listed variant.
+Weaknesses these attacks found in the grader are strict xfails naming the weakness.
 """
 import hashlib
 import html
@@ -504,6 +506,8 @@ def test_attacks_get_a_named_reason(graded):
     assert any("did not get this far" in m or "no result" in m or "forged" in m
                for m in rows["forger"].messages), rows["forger"].messages
     assert any("forged" in m or "could not be read" in m or "did not" in m for m in rows["oversized"].messages)
+    # the run-directory watchdog killed the disk filler's kernel (FILL_CAP is above the quota)
+    assert any("the kernel died" in m for m in rows["diskfill"].messages), rows["diskfill"].messages
 
 
 def _text(page):
