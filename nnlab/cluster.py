@@ -55,7 +55,7 @@ import time
 import warnings
 from pathlib import Path, PurePosixPath
 
-from nnlab.grading import (ROW_FIELDS, content_hash, grade_submission, grader_hash, persistent_templates,
+from nnlab.grading import (ROW_FIELDS, content_hash, grade_submission, grader_hash, persistent_templates, refusal,
                            scratch_parent, submission_files)
 from nnlab.markers import FEEDBACK_FORBIDDEN
 
@@ -249,7 +249,7 @@ def _store(row, out_dir):
 def _submission(path, assignment_id):
     """``(files by relative path, the notebook's relative path)`` of one submission."""
     files = {rel: p.read_bytes() for rel, p in submission_files(path, assignment_id)}
-    notebook = [rel for rel, p in submission_files(path, assignment_id) if p == Path(path).resolve()]
+    notebook = [rel for rel, p in submission_files(path, assignment_id) if p == Path(os.path.abspath(path))]
     return files, (notebook[0] if notebook else f"{assignment_id}.ipynb")
 
 
@@ -318,13 +318,22 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
             own.insert(0, client)
         check_workers(client, root, aids, unsafe=unsafe)
         futures = {}
+        rows = []
         for student, aid, path in subs:
+            refused = refusal(path, aid)
+            if refused:  # never read, never sent: a link names a file of this machine
+                rows.append({"student": student, "assignment": aid, "score": 0.0,
+                             "max_score": float(cfg.get(aid).points), "status": f"failed: {refused}",
+                             "feedback": "", "cells": [], "messages": [], "seconds": 0.0, "content_hash": "",
+                             "worker": ""})
+                if progress is not None:
+                    progress(len(rows), len(subs), rows[-1])
+                continue
             files, notebook = _submission(path, aid)
             fut = client.submit(grade_task, str(root), student, aid, files, notebook, graders[aid], unsafe,
                                 key=f"grade-{student}-{aid}-{content_hash(path, aid)[:16]}-{graders[aid][:8]}",
                                 retries=retries, pure=False)
             futures[fut] = (student, aid, path)
-        rows = []
         for fut in as_completed(futures):
             student, aid, path = futures[fut]
             try:
@@ -336,7 +345,7 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
                        "content_hash": content_hash(path, aid), "worker": ""}
             rows.append(row)
             if progress is not None:
-                progress(len(rows), len(futures), row)
+                progress(len(rows), len(subs), row)
         return rows
     finally:
         for thing in own:

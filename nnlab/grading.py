@@ -62,7 +62,10 @@ def submission_files(notebook_path, assignment_id):
     else (a student's repository in single-submission mode) only the notebook is.
     Checkpoint folders are not part of a submission.
     """
-    nb = Path(notebook_path).resolve()
+    refused = refusal(notebook_path, assignment_id)
+    if refused:
+        raise GradingError(refused)
+    nb = Path(os.path.abspath(notebook_path))  # not resolve(): a link is refused, never followed
     if not nb.is_file():
         raise GradingError(f"no submitted notebook {nb}")
     if nb.parent.name != assignment_id:
@@ -73,6 +76,35 @@ def submission_files(notebook_path, assignment_id):
         if p.is_file() and ".ipynb_checkpoints" not in rel.parts:
             files.append((rel.as_posix(), p))
     return files
+
+
+def submission_links(notebook_path, assignment_id):
+    """The submission's symbolic links, relative to its folder (a folder's name ends in ``/``).
+
+    A link in a submission (a student's git repository can carry them; so can an unpacked
+    archive) names a file of the grading machine: a classmate's notebook, the answer key.
+    Copying the submission would copy that file, so no link is followed: the notebook, its
+    assignment and student folders (nbgrader's layout) and every file in the assignment
+    folder must be regular files and folders.
+    """
+    nb = Path(os.path.abspath(notebook_path))
+    if nb.parent.name != assignment_id:  # only the notebook is the submission
+        return [nb.name] if nb.is_symlink() else []
+    folders = [f"{d.name}/" for d in (nb.parent, nb.parent.parent) if d.is_symlink()]
+    if folders:  # everything in it is somebody else's
+        return folders
+    return [p.relative_to(nb.parent).as_posix() for p in sorted(nb.parent.rglob("*"))
+            if p.is_symlink() and ".ipynb_checkpoints" not in p.relative_to(nb.parent).parts]
+
+
+def refusal(notebook_path, assignment_id):
+    """Why the submission cannot be graded as it is (it holds symbolic links), or None."""
+    links = submission_links(notebook_path, assignment_id)
+    if not links:
+        return None
+    return (f"refused: {', '.join(links[:3])}{' …' if len(links) > 3 else ''} "
+            f"{'is a symbolic link (symlink)' if len(links) == 1 else 'are symbolic links (symlinks)'}; "
+            "a submission must hold regular files only, so replace each link by the file itself")
 
 
 def content_hash(notebook_path, assignment_id):

@@ -28,7 +28,48 @@ class SafeExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._dead = ""
+        refused = self._refuse_links(nb, resources or {})
+        if refused:
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = [_error("RefusedSubmission", refused)]
+            return nb, resources
         return super().preprocess(nb, resources, km)
+
+    def _refuse_links(self, nb, resources):
+        """Plain ``nbgrader autograde`` follows symbolic links in a submitted folder: it copies
+        what they name (a classmate's notebook, the answer key) next to the notebook, where the
+        kernel and then the feedback folder would get it.  So a submission holding links is not
+        run: what came through them is deleted, every code cell gets the reason as its error
+        (score 0), and the notebook's answer cells are emptied (they may be a classmate's)."""
+        from nnlab.grading import refusal, submission_links
+
+        info = resources.get("nbgrader", {})
+        coursedir = self
+        while coursedir is not None and not hasattr(coursedir, "coursedir"):
+            coursedir = getattr(coursedir, "parent", None)
+        if coursedir is None or not info.get("student") or not info.get("assignment"):
+            return None
+        coursedir = coursedir.coursedir
+        aid = info["assignment"]
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, info["student"], aid))
+        notebook = submitted / f"{info.get('notebook', aid)}.ipynb"
+        links = submission_links(notebook, aid)
+        if not links:
+            return None
+        where = resources.get("metadata", {}).get("path")  # the autograded copy of the folder
+        here = Path(where) if where else None
+        doubtful = [] if here is None else (
+            [p for p in here.rglob("*") if p.is_file()] if any(link.endswith("/") for link in links)
+            else [here / link for link in links])
+        for p in doubtful:
+            if p.suffix != ".ipynb" and (p.is_file() or p.is_symlink()):
+                p.unlink()
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("solution") or not meta:
+                cell.source = ""
+        return refusal(notebook, aid)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":

@@ -294,3 +294,37 @@ def test_nbgraders_own_converters_give_the_same_scores(klass, uninterrupted, mon
         want = float(expected[(student, AID)]["score"])
         assert abs(row["score"] - want) <= SCORE_TOL, (student, row["score"], want, row["status"])
         assert row["feedback"], row["status"]
+
+
+def test_a_submission_holding_symbolic_links_is_refused_not_followed(tmp_path):
+    from nnlab.grading import GradingError, refusal, submission_files
+
+    secret = tmp_path / "keys" / "key.json"
+    secret.parent.mkdir()
+    secret.write_text("the answer key")
+    folder = tmp_path / "submitted" / "eve" / AID
+    folder.mkdir(parents=True)
+    nb = folder / f"{AID}.ipynb"
+    nb.write_text("{}")
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / "old.ipynb").symlink_to(nb)  # not part of a submission
+    assert refusal(nb, AID) is None
+    assert [rel for rel, _ in submission_files(nb, AID)] == [f"{AID}.ipynb"]
+
+    (folder / "data.txt").symlink_to(secret)
+    reason = refusal(nb, AID)
+    assert "data.txt" in reason and "symbolic link" in reason
+    with pytest.raises(GradingError, match="symbolic link"):
+        submission_files(nb, AID)
+
+    (folder / "data.txt").unlink()
+    nb.rename(folder / "real.ipynb")
+    nb.symlink_to(folder / "real.ipynb")
+    assert f"{AID}.ipynb" in refusal(nb, AID)
+    elsewhere = tmp_path / "repo" / "mine.ipynb"  # single-submission mode: only the notebook counts
+    elsewhere.parent.mkdir()
+    elsewhere.symlink_to(folder / "real.ipynb")
+    assert "mine.ipynb" in refusal(elsewhere, AID)
+
+    (tmp_path / "submitted" / "mallory").symlink_to(tmp_path / "submitted" / "eve")  # a classmate's folder
+    assert "mallory/" in refusal(tmp_path / "submitted" / "mallory" / AID / f"{AID}.ipynb", AID)

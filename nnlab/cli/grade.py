@@ -192,6 +192,10 @@ def grade_items(cfg, items, out, jobs=1, progress=print, unsafe=False, resume=Tr
     done, todo = {}, []
     latest = {tuple(e["key"]): e for e in read_manifest(out)} if resume else {}
     for nb, s, a in items:
+        refused = engine.refusal(nb, a)
+        if refused:
+            done[(s, a)] = Row(s, a, status=f"failed: {refused}", max_score=float(cfg.get(a).points))
+            continue
         if not Path(nb).is_file():  # nbgrader would fail on it too: say so instead of guessing a file
             done[(s, a)] = Row(s, a, status=f"failed: no {a}.ipynb in the submitted folder",
                                max_score=float(cfg.get(a).points))
