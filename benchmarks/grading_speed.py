@@ -314,6 +314,11 @@ def main():
     if "nnlab" in projection:
         print(f"  {PROJECT_STUDENTS} x {PROJECT_NOTEBOOKS} projected < {TARGET_PROJECTION_MIN:g} min: "
               f"{projection['nnlab']:.1f} min  {verdict(projection['nnlab'] < TARGET_PROJECTION_MIN)}")
+        # what no grader on these cores can beat: the bare execution of the notebooks themselves
+        at_floor = total * (last["floor"] / last["n"]) / cores / 60
+        print(f"    (at exactly the floor, no grading overhead at all, on {cores} cores: {at_floor:.1f} min; "
+              f"the target needs a floor of {TARGET_PROJECTION_MIN * 60 * cores / total:.2f} s per notebook "
+              f"or {total * (last['floor'] / last['n']) / (TARGET_PROJECTION_MIN * 60):.1f} cores)")
     agree = all(r["agree"] for r in results)
     print(f"  identical scores across graders: {agree}")
     print(f"load average at end {load():.1f} (2 cores shared with other work: times are upper bounds)")
