@@ -15,9 +15,10 @@ kernels start inside `bubblewrap <https://github.com/containers/bubblewrap>`_:
   (``sys.base_prefix``), the virtualenv (``sys.prefix``) and the checking
   library's own directory (``autograder/``), nothing else of the checkout;
 * writable: one private run directory made per kernel (connection file, IPC
-  sockets, ``HOME``, the working directory) and a size-capped private
-  ``/tmp``; the files of the requested ``cwd`` are *copied* (not bound) into the
-  working directory, notebooks and gradebooks excepted;
+  sockets, ``HOME``, the working directory) and the size-capped private,
+  RAM-backed ``/tmp`` and ``/dev/shm`` (``/dev`` itself is read-only); the
+  files of the requested ``cwd`` are *copied* (not bound) into the working
+  directory, notebooks and gradebooks excepted;
 * hard resource limits (soft = hard, so the kernel cannot raise them):
   address space, tasks, file size, CPU seconds, open files, no core dumps;
 * a wall-clock kill from outside (``wall_clock_limit`` / ``kill_after``), and a
@@ -63,6 +64,9 @@ DEFAULT_FILE_SIZE = 64 * MiB     # largest single file the kernel may write
 DEFAULT_CPU_SECONDS = 600        # far above a whole lesson (< 20 s); SIGKILL at the limit
 DEFAULT_OPEN_FILES = 1024
 DEFAULT_TMP_SIZE = 128 * MiB     # the private /tmp is RAM-backed: cap it
+# /dev/shm is RAM-backed too; it only has to hold POSIX semaphores (multiprocessing
+# locks: one 32-byte sem.* file each) and small shared-memory blocks.
+DEFAULT_SHM_SIZE = 16 * MiB
 DEFAULT_WALL_CLOCK = 1800.0      # seconds from launch to a kill from outside; 0 = none
 DEFAULT_DISK_QUOTA = 512 * MiB   # the run directory lives on the host's disk
 DEFAULT_DISK_CHECK_S = 1.0       # how often the watchdog measures it
@@ -190,6 +194,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     cpu_limit = Integer(DEFAULT_CPU_SECONDS, config=True, help="RLIMIT_CPU in seconds (per process).")
     open_files_limit = Integer(DEFAULT_OPEN_FILES, config=True, help="RLIMIT_NOFILE.")
     tmp_size = Integer(DEFAULT_TMP_SIZE, config=True, help="Size of the private /tmp (bytes).")
+    shm_size = Integer(DEFAULT_SHM_SIZE, config=True, help="Size of the private /dev/shm (bytes).")
     wall_clock_limit = Float(DEFAULT_WALL_CLOCK, config=True,
                              help="Seconds after launch at which the whole sandbox is killed; 0 = never.")
     copy_exclude = List(Unicode(), ["*.ipynb", ".ipynb_checkpoints", "gradebook.db*", "*.sqlite*",
@@ -388,6 +393,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         for d in SYSTEM_RO:
             b += ["--ro-bind-try", d, d]
         b += ["--proc", "/proc", "--dev", "/dev"]
+        # bwrap's /dev is an uncapped tmpfs and /dev/shm a plain folder in it: the kernel
+        # could fill the grader's RAM there.  Mounts apply in order: first a size-capped
+        # /dev/shm (its mount point made while /dev is still writable), then /dev
+        # read-only; the remount is not recursive, so /dev/shm, /dev/pts and the
+        # device binds (/dev/null, /dev/urandom, ...) keep their own flags.
+        b += ["--perms", "1777", "--size", str(self.shm_size), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
         # before any bind under /tmp, or the tmpfs would hide it
         b += ["--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
         ro = []
@@ -404,7 +415,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             b += ["--bind" if writable else "--ro-bind", source(Path(host).resolve()), inside]
         b += ["--bind", str(run), str(run), "--chdir", str(run / "work")]
         # the sandbox's own root (a tmpfs holding the mount points) read-only too:
-        # writable are only the run directory and the size-capped /tmp
+        # writable are only the run directory and the size-capped /tmp and /dev/shm
         b += ["--remount-ro", "/"]
         if info_fd is not None:
             b += ["--info-fd", str(info_fd)]

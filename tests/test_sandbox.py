@@ -34,6 +34,8 @@ HAVE_BWRAP = shutil.which("bwrap") is not None
 needs_bwrap = pytest.mark.skipif(not HAVE_BWRAP, reason="bubblewrap is not installed (apt-get install bubblewrap)")
 
 CELL_TIMEOUT_S = 60
+# How far past the /dev/shm cap the flood cell tries to write (bytes).
+SHM_OVERSHOOT = 4 << 20
 # How long a process that survived the sandbox would need to show itself by touching its marker.
 SURVIVOR_GRACE_S = 1.5
 MARK = "RESULT "
@@ -197,6 +199,30 @@ def attacked(course):
                     os.waitpid(k, 0)"""),
         attempt("big_file", "f = open('big.bin', 'wb'); f.write(b'0' * (80 * 2**20)); f.close()"),
         attempt("env", "import os; value = dict(os.environ)"),
+        # RAM-backed places: /dev/shm size-capped, /dev itself read-only
+        attempt("shm_small", "open('/dev/shm/small', 'wb').write(b'x' * 4096); value = 'written'"),
+        attempt("shm_flood", f"""
+            import os
+            chunk = b'0' * 2**20
+            try:
+                with open('/dev/shm/flood', 'wb') as f:
+                    for _ in range({(sandbox.DEFAULT_SHM_SIZE + SHM_OVERSHOOT) // 2**20}):
+                        f.write(chunk)
+                        f.flush()
+            finally:
+                if os.path.exists('/dev/shm/flood'):
+                    os.remove('/dev/shm/flood')"""),
+        attempt("dev_create", "open('/dev/evil', 'w').write('x')"),
+        attempt("dev_mkdir", "import os; os.mkdir('/dev/evil_dir')"),
+        attempt("dev_null", "open('/dev/null', 'w').write('discarded'); value = open('/dev/null').read()"),
+        attempt("dev_urandom", "value = len(open('/dev/urandom', 'rb').read(16))"),
+        attempt("dev_zero", "value = open('/dev/zero', 'rb').read(4)"),
+        attempt("mp_lock", """
+            import multiprocessing as mp
+            lock, sem = mp.Lock(), mp.Semaphore(2)
+            with lock:
+                sem.acquire(); sem.acquire()
+                value = [sem.acquire(timeout=0.01), 'locked']"""),
     ]
     saved = os.environ.get("NBGRADER_EXECUTION")
     os.environ[HOST_SECRET_VAR] = "HOST-ENV-SECRET"  # the kernel must not inherit the grader's environment
@@ -330,6 +356,43 @@ def test_environment_is_minimal(attacked):
     assert env["HOME"].startswith("/tmp/") and env["JPY_PARENT_PID"] == "1"  # its init, not the grader
     assert HOST_SECRET_VAR not in env and env["NBGRADER_EXECUTION"] == "autograde"
     assert set(env) <= KERNEL_ENV, set(env) - KERNEL_ENV
+
+
+@needs_bwrap
+def test_dev_shm_is_size_capped(attacked):
+    res, km = attacked
+    assert km.shm_size == sandbox.DEFAULT_SHM_SIZE
+    assert res["shm_small"]["ok"], res["shm_small"]
+    err = failed(res, "shm_flood")
+    assert "No space left on device" in err or "Errno 28" in err, err
+
+
+@needs_bwrap
+def test_dev_is_read_only(attacked):
+    for name in ("dev_create", "dev_mkdir"):
+        err = failed(attacked[0], name)
+        assert "Read-only file system" in err or "Errno 30" in err, err
+
+
+@needs_bwrap
+def test_device_nodes_and_semaphores_still_work(attacked):
+    res, _ = attacked
+    assert res["dev_null"] == {"ok": True, "value": ""}
+    assert res["dev_urandom"] == {"ok": True, "value": 16}
+    assert res["dev_zero"]["ok"], res["dev_zero"]
+    # a Semaphore(2) acquired twice refuses a third acquire
+    assert res["mp_lock"] == {"ok": True, "value": [False, "locked"]}
+
+
+def test_dev_shm_mounted_before_dev_is_made_read_only(tmp_path):
+    """Mounts apply in order: a read-only /dev first would leave no mount point for /dev/shm."""
+    km = SandboxedKernelManager()
+    (tmp_path / "stage").mkdir()  # where root stages sources nobody cannot reach
+    km.run_dir, km._base, km._bwrap = str(tmp_path / "run"), tmp_path, "bwrap"
+    argv = km.sandbox_argv(["python"])
+    shm = argv.index("/dev/shm")
+    assert argv[shm - 3:shm] == ["--size", str(km.shm_size), "--tmpfs"]
+    assert argv.index("/dev") < shm < argv.index("--remount-ro") == argv.index("/dev", shm) - 1
 
 
 # ------------------------------------------------------------ honest students
