@@ -543,10 +543,6 @@ def test_diskfill_leaves_nothing_on_the_host(graded):
     assert all(filled.values()), filled
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bwrap's `--dev /dev` mounts an uncapped tmpfs: /dev and /dev/shm are writable by the kernel and "
-    "RAM-backed with no size limit (only each file is capped, by RLIMIT_FSIZE); the private /tmp is capped "
-    "at 128 MiB and the run directory is watched, /dev is neither: a kernel can fill the grader's RAM"))
 def test_no_writable_ram_backed_place_outgrows_the_private_tmp(graded):
     from nnlab.sandbox import DEFAULT_TMP_SIZE
     filled = _printed(graded, "diskfill", r"FILLED (\S+) (\d+)")
