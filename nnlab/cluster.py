@@ -248,9 +248,16 @@ def _store(row, out_dir):
 
 def _submission(path, assignment_id):
     """``(files by relative path, the notebook's relative path)`` of one submission."""
-    files = {rel: p.read_bytes() for rel, p in submission_files(path, assignment_id)}
-    notebook = [rel for rel, p in submission_files(path, assignment_id) if p == Path(os.path.abspath(path))]
+    listed = submission_files(path, assignment_id)
+    files = {rel: p.read_bytes() for rel, p in listed}
+    notebook = [rel for rel, p in listed if p == Path(os.path.abspath(path))]
     return files, (notebook[0] if notebook else f"{assignment_id}.ipynb")
+
+
+def _failed_row(student, aid, max_score, status, digest):
+    """The row of a submission that was not graded (score 0, no feedback)."""
+    return {"student": student, "assignment": aid, "score": 0.0, "max_score": max_score, "status": status,
+            "feedback": "", "cells": [], "messages": [], "seconds": 0.0, "content_hash": digest, "worker": ""}
 
 
 def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, unsafe=False, progress=None,
@@ -322,10 +329,7 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
         for student, aid, path in subs:
             refused = refusal(path, aid)
             if refused:  # never read, never sent: a link names a file of this machine
-                rows.append({"student": student, "assignment": aid, "score": 0.0,
-                             "max_score": float(cfg.get(aid).points), "status": f"failed: {refused}",
-                             "feedback": "", "cells": [], "messages": [], "seconds": 0.0, "content_hash": "",
-                             "worker": ""})
+                rows.append(_failed_row(student, aid, float(cfg.get(aid).points), f"failed: {refused}", ""))
                 if progress is not None:
                     progress(len(rows), len(subs), rows[-1])
                 continue
@@ -339,10 +343,8 @@ def grade_on_cluster(submissions, out_dir, root, scheduler=None, n_workers=2, un
             try:
                 row = _store(fut.result(), out_dir)
             except Exception as exc:  # noqa: BLE001 - one broken submission or worker must not stop the class
-                row = {"student": student, "assignment": aid, "score": 0.0,
-                       "max_score": float(cfg.get(aid).points), "status": f"failed: {type(exc).__name__}: "
-                       f"{str(exc).strip()[:200]}", "feedback": "", "cells": [], "messages": [], "seconds": 0.0,
-                       "content_hash": content_hash(path, aid), "worker": ""}
+                row = _failed_row(student, aid, float(cfg.get(aid).points),
+                                  f"failed: {type(exc).__name__}: {str(exc).strip()[:200]}", content_hash(path, aid))
             rows.append(row)
             if progress is not None:
                 progress(len(rows), len(subs), row)
